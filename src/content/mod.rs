@@ -1,0 +1,328 @@
+//! Content: the **load** and **parse** stages.
+//!
+//! [`load`] walks `content/` and reads every file into a [`Source`]: decoded from UTF-8 (with or
+//! without a byte-order mark, CRLF turned into LF) and NFC-normalised, so nothing downstream
+//! ever sees another encoding or normal form. Nothing here knows what Markdown is.
+//! [`front_matter`] splits a source into its front matter and body; [`meta`] holds the typed,
+//! validated front matter of each kind of document; [`parse_all`] turns sources into
+//! [`Document`]s in parallel.
+
+pub mod front_matter;
+pub mod meta;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::error::{Diagnostic, Problem};
+use crate::markdown::{self, Rendered};
+use crate::vietnamese;
+pub use meta::{ArticleMeta, DateInput, DepartmentMeta, OfficialMeta, PageMeta};
+
+/// The folder under the site root that holds every document.
+pub const CONTENT_DIR: &str = "content";
+
+/// What a file under `content/` is, decided by the folder it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Article,
+    Official,
+    Department,
+    Page,
+}
+
+impl Kind {
+    const ALL: [(Kind, &'static str); 4] = [
+        (Kind::Article, "articles"),
+        (Kind::Official, "officials"),
+        (Kind::Department, "departments"),
+        (Kind::Page, "pages"),
+    ];
+
+    /// The folder under `content/` that holds documents of this kind.
+    pub fn folder(self) -> &'static str {
+        Kind::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("", |(_, f)| f)
+    }
+}
+
+/// One document file, read and decoded.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub kind: Kind,
+    /// Path relative to the site root (for messages), NFC-normalised.
+    pub rel_path: PathBuf,
+    /// The file's name without `.md`, or the bundle folder's name for `index.md`.
+    pub stem: String,
+    /// For an article bundle (`slug/index.md`): the bundle folder, absolute.
+    pub bundle_dir: Option<PathBuf>,
+    /// Files beside a bundle's `index.md`, relative to the bundle folder.
+    pub bundle_assets: Vec<PathBuf>,
+    pub text: String,
+}
+
+/// Everything read from `content/`, plus the problems met while reading.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub files: Vec<Source>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Decode a file's bytes: UTF-8 with or without BOM; CRLF → LF; NFC.
+pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Problem::NotUtf8 {
+            encoding: "UTF-16 (Notepad gọi là \"Unicode\")".into(),
+        });
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| Problem::NotUtf8 {
+        encoding: guess_legacy_encoding(bytes).into(),
+    })?;
+    if text.contains('\0') {
+        return Err(Problem::NotUtf8 {
+            encoding: "tệp nhị phân, không phải văn bản".into(),
+        });
+    }
+    let text = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    Ok(vietnamese::nfc(&text).into_owned())
+}
+
+/// A rough guess of which legacy encoding non-UTF-8 Vietnamese text is in, for the message.
+fn guess_legacy_encoding(bytes: &[u8]) -> &'static str {
+    let high = bytes.iter().filter(|b| **b >= 0x80).count();
+    if high == 0 {
+        "một bảng mã cũ"
+    } else {
+        "một bảng mã tiếng Việt cũ như TCVN3 (ABC), VNI hoặc Windows-1258"
+    }
+}
+
+/// Read every document under `root/content/`. Problems (unreadable files, wrong encodings) are
+/// collected, not fatal, so that one run reports them all.
+pub fn load(root: &Path) -> Sources {
+    let content = root.join(CONTENT_DIR);
+    let mut paths: Vec<(Kind, PathBuf)> = Vec::new();
+    let mut sources = Sources::default();
+    for (kind, folder) in Kind::ALL {
+        let dir = content.join(folder);
+        if !dir.is_dir() {
+            continue;
+        }
+        let max_depth = if kind == Kind::Article { usize::MAX } else { 1 };
+        let walker = WalkDir::new(&dir)
+            .max_depth(max_depth)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
+                    paths.push((kind, e.into_path()))
+                }
+                Ok(_) => {}
+                Err(err) => sources.problems.push(Diagnostic::new(
+                    relative(root, err.path().unwrap_or(&dir)),
+                    Problem::Read {
+                        error: err.to_string(),
+                    },
+                )),
+            }
+        }
+    }
+    let read: Vec<Result<Source, Diagnostic>> = paths
+        .par_iter()
+        .map(|(kind, path)| read_source(root, *kind, path))
+        .collect();
+    for r in read {
+        match r {
+            Ok(s) => sources.files.push(s),
+            Err(d) => sources.problems.push(d),
+        }
+    }
+    sources
+}
+
+fn read_source(root: &Path, kind: Kind, path: &Path) -> Result<Source, Diagnostic> {
+    let rel_path = relative(root, path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(
+            &rel_path,
+            Problem::Read {
+                error: e.to_string(),
+            },
+        )
+    })?;
+    let text = decode(&bytes).map_err(|p| Diagnostic::new(&rel_path, p))?;
+    let file_stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let is_bundle = kind == Kind::Article && file_stem == "index";
+    let (stem, bundle_dir, bundle_assets) = if is_bundle {
+        let dir = path.parent().unwrap_or(root).to_path_buf();
+        let stem = dir
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let assets = bundle_assets(&dir);
+        (stem, Some(dir), assets)
+    } else {
+        (file_stem, None, Vec::new())
+    };
+    Ok(Source {
+        kind,
+        rel_path,
+        stem: vietnamese::nfc(&stem).into_owned(),
+        bundle_dir,
+        bundle_assets,
+        text,
+    })
+}
+
+/// The non-Markdown files of a bundle folder (images and attachments), relative to it.
+fn bundle_assets(dir: &Path) -> Vec<PathBuf> {
+    WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !is_markdown(e.path()))
+        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
+        .collect()
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+/// Hidden files, editor swap and backup files are never content.
+pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.starts_with('~')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || name == "Thumbs.db"
+}
+
+/// `path` relative to `root` for messages, NFC-normalised (macOS writes NFD names).
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    PathBuf::from(vietnamese::nfc(&rel.to_string_lossy()).into_owned())
+}
+
+/// A parsed document: its typed front matter and rendered body.
+#[derive(Debug, Clone)]
+pub struct Document<M> {
+    pub source: Source,
+    pub meta: M,
+    pub body: Rendered,
+    /// Byte offset of the front matter block in the source text (for locating problems).
+    pub front_matter_offset: usize,
+}
+
+/// Every parsed document of a site, by kind.
+#[derive(Debug, Default)]
+pub struct Documents {
+    pub articles: Vec<Document<ArticleMeta>>,
+    pub officials: Vec<Document<OfficialMeta>>,
+    pub departments: Vec<Document<DepartmentMeta>>,
+    pub pages: Vec<Document<PageMeta>>,
+}
+
+enum AnyDocument {
+    Article(Document<ArticleMeta>),
+    Official(Document<OfficialMeta>),
+    Department(Document<DepartmentMeta>),
+    Page(Document<PageMeta>),
+}
+
+/// Parse every source in parallel. Returns the documents that parsed and one diagnostic per
+/// document that did not.
+pub fn parse_all(sources: Vec<Source>, base_path: &str) -> (Documents, Vec<Diagnostic>) {
+    let parsed: Vec<Result<AnyDocument, Diagnostic>> = sources
+        .into_par_iter()
+        .map(|s| parse_source(s, base_path))
+        .collect();
+    let mut docs = Documents::default();
+    let mut problems = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(AnyDocument::Article(d)) => docs.articles.push(d),
+            Ok(AnyDocument::Official(d)) => docs.officials.push(d),
+            Ok(AnyDocument::Department(d)) => docs.departments.push(d),
+            Ok(AnyDocument::Page(d)) => docs.pages.push(d),
+            Err(d) => problems.push(d),
+        }
+    }
+    (docs, problems)
+}
+
+fn parse_source(source: Source, base_path: &str) -> Result<AnyDocument, Diagnostic> {
+    Ok(match source.kind {
+        Kind::Article => AnyDocument::Article(parse_document(source, base_path)?),
+        Kind::Official => AnyDocument::Official(parse_document(source, base_path)?),
+        Kind::Department => AnyDocument::Department(parse_document(source, base_path)?),
+        Kind::Page => AnyDocument::Page(parse_document(source, base_path)?),
+    })
+}
+
+/// Split, deserialise and render one document.
+pub fn parse_document<M: serde::de::DeserializeOwned>(
+    source: Source,
+    base_path: &str,
+) -> Result<Document<M>, Diagnostic> {
+    let split = front_matter::split(&source.text)
+        .map_err(|(p, loc)| Diagnostic::new(&source.rel_path, p).at(loc))?;
+    let meta: M = split
+        .deserialize(&source.text)
+        .map_err(|(p, loc)| Diagnostic::new(&source.rel_path, p).at(loc))?;
+    let body = markdown::render(split.body(&source.text), base_path);
+    let front_matter_offset = split.block_offset;
+    Ok(Document {
+        source,
+        meta,
+        body,
+        front_matter_offset,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_accepts_bom_and_crlf_and_normalises() {
+        let nfd = "Ho\u{0300}a"; // Hòa in NFD
+        let bytes = [&[0xEF, 0xBB, 0xBF][..], format!("a\r\n{nfd}").as_bytes()].concat();
+        assert_eq!(decode(&bytes).unwrap(), "a\nHòa");
+    }
+
+    #[test]
+    fn decode_names_utf16_and_legacy_encodings() {
+        let err = decode(&[0xFF, 0xFE, b'a', 0]).unwrap_err();
+        assert!(matches!(err, Problem::NotUtf8 { encoding } if encoding.contains("UTF-16")));
+        let err = decode(b"Ph\xF2ng").unwrap_err();
+        assert!(matches!(err, Problem::NotUtf8 { encoding } if encoding.contains("TCVN3")));
+    }
+
+    #[test]
+    fn swap_and_hidden_files_are_ignored() {
+        for name in [".#a.md", "a.md~", "a.md.swp", "4913", ".DS_Store"] {
+            assert!(is_ignored(std::ffi::OsStr::new(name)), "{name}");
+        }
+        assert!(!is_ignored(std::ffi::OsStr::new("hoi-nghi.md")));
+    }
+}

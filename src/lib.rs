@@ -1,0 +1,24 @@
+//! bantin: a static site generator for the news website of a Vietnamese ward or commune.
+//!
+//! The library is one pipeline (see `docs/architecture.md`):
+//! [`content`] loads and parses files → [`site`] resolves articles, officials, departments and
+//! their links → [`plan`] lists every output page → [`render`] fills the theme's templates in
+//! parallel → [`output`] writes through a staging folder. [`pipeline`] runs the stages;
+//! [`vietnamese`] owns every Vietnamese text rule; the binary (`src/main.rs`) only parses
+//! arguments and prints.
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod init;
+pub mod markdown;
+pub mod output;
+pub mod parse;
+pub mod people;
+pub mod pipeline;
+pub mod plan;
+pub mod render;
+pub mod site;
+pub mod theme;
+pub mod urls;
+pub mod vietnamese;

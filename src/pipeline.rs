@@ -1,0 +1,177 @@
+//! The build pipeline, end to end: load → parse → resolve → plan → render → write.
+//!
+//! `build`, and later `watch` and `serve`, all go through [`generate`]; only [`build`] writes.
+//! Every problem of every stage that could run is reported together.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{BaseUrl, Config};
+use crate::content::{self, Kind};
+use crate::error::{Diagnostic, Problem, sort_diagnostics};
+use crate::output::{self, OutputError};
+use crate::plan::{self, Plan};
+use crate::render::Renderer;
+use crate::site::{self, ResolveOptions, Site, StaticFiles};
+use crate::theme;
+use crate::urls::Urls;
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.toml`).
+    pub root: PathBuf,
+    /// Output folder; default: `output_dir` of site.toml, relative to the root.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` of site.toml (for previews).
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Replace a non-empty output folder bantin did not create.
+    pub force: bool,
+    /// The current time (default: now); decides which positions are current.
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// What a build produced, for the summary line.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub articles: usize,
+    pub officials: usize,
+    pub departments: usize,
+    pub elapsed: Duration,
+}
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{} lỗi trong nội dung của trang", .0.len())]
+    Content(Vec<Diagnostic>),
+    #[error("--base-url «{0}» phải là địa chỉ đầy đủ, ví dụ http://localhost:8000/")]
+    BaseUrl(String),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// A generated site, in memory.
+pub struct Generated {
+    pub site: Site,
+    pub plan: Plan,
+    /// (site-relative output file, bytes), one per page job.
+    pub pages: Vec<(String, Vec<u8>)>,
+}
+
+/// Read the configuration, applying a `--base-url` override.
+pub fn load_config(opts: &BuildOptions) -> Result<Config, BuildError> {
+    let mut config = Config::load(&opts.root).map_err(BuildError::Content)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = BaseUrl::parse(url).ok_or_else(|| BuildError::BaseUrl(url.clone()))?;
+    }
+    Ok(config)
+}
+
+/// The output folder a build of `config` writes to.
+pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    let out = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&config.output_dir));
+    output::absolute(&opts.root, &out)
+}
+
+/// Run every stage but the write.
+pub fn generate(opts: &BuildOptions, config: Config) -> Result<Generated, Vec<Diagnostic>> {
+    let root = &opts.root;
+    let mut problems = Vec::new();
+    let assets = match theme::load(root, &config) {
+        Ok(a) => Some(a),
+        Err(p) => {
+            problems.extend(p);
+            None
+        }
+    };
+    let sources = content::load(root);
+    problems.extend(sources.problems);
+    let people_failed = |problems: &[Diagnostic]| {
+        problems.iter().any(|d| {
+            [Kind::Official, Kind::Department].iter().any(|k| {
+                d.file
+                    .starts_with(Path::new(content::CONTENT_DIR).join(k.folder()))
+            })
+        })
+    };
+    let (docs, parse_problems) = content::parse_all(sources.files, config.base_url.path());
+    problems.extend(parse_problems);
+    let statics: StaticFiles = assets
+        .as_ref()
+        .map(|a| a.statics.iter().map(|(p, _)| p.clone()).collect())
+        .unwrap_or_default();
+    let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
+    let resolve_opts = ResolveOptions {
+        drafts: opts.drafts,
+        today: now.to_zoned_datetime(config.timezone.clone()).date(),
+    };
+    if people_failed(&problems) {
+        return Err(finish(problems));
+    }
+    let site = match site::resolve(config, docs, &statics, &resolve_opts) {
+        Ok(site) => site,
+        Err(p) => {
+            problems.extend(p);
+            return Err(finish(problems));
+        }
+    };
+    let Some(assets) = assets else {
+        return Err(finish(problems));
+    };
+    let urls = Urls::new(&site.config.base_url);
+    let renderer = Renderer::new(&assets.templates, urls);
+    let plan = plan::plan(&site, &assets.statics);
+    let (renderer, plan) = match (renderer, plan) {
+        (Ok(r), Ok(p)) if problems.is_empty() => (r, p),
+        (r, p) => {
+            problems.extend(r.err().unwrap_or_default());
+            problems.extend(p.err().unwrap_or_default());
+            return Err(finish(problems));
+        }
+    };
+    let pages = renderer.render_all(&site, &plan.pages).map_err(finish)?;
+    Ok(Generated { site, plan, pages })
+}
+
+fn finish(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if problems.is_empty() {
+        problems.push(Diagnostic::new(
+            ".",
+            Problem::Read {
+                error: "lỗi không rõ nguyên nhân".into(),
+            },
+        ));
+    }
+    sort_diagnostics(&mut problems);
+    problems.dedup();
+    problems
+}
+
+/// Build the site into its output folder. On any error the previous output stays as it was.
+pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let config = load_config(opts)?;
+    let out = output_dir(opts, &config);
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    output::validate_output_dir(&opts.root, &out, home.as_deref(), opts.force)?;
+    let generated = generate(opts, config).map_err(BuildError::Content)?;
+    let files = output::write_site(&out, &generated.pages, &generated.plan.copies)?;
+    Ok(BuildSummary {
+        output: out,
+        pages: generated.pages.len(),
+        files,
+        articles: generated.site.articles.len(),
+        officials: generated.site.officials.len(),
+        departments: generated.site.departments.len(),
+        elapsed: started.elapsed(),
+    })
+}

@@ -1,0 +1,937 @@
+//! The **render** stage: Tera templates, the filters themes use, and page contexts.
+//!
+//! Contexts are built from pieces serialised once per build ([`Shared`]: the site block, one
+//! summary per article, one card per official...) and shared by reference counting, never from
+//! a clone of the whole site per page. Pages render in parallel.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::error::{Diagnostic, Problem};
+use crate::plan::{Listing, PageJob, PageKind};
+use crate::site::{ArticleId, DepartmentId, OfficialId, Site};
+use crate::theme::{self, TemplateFile};
+use crate::urls::{self, Urls};
+use crate::vietnamese::{self, DateStyle, VietCollator};
+
+/// A template engine loaded with a theme, ready to render pages.
+pub struct Renderer {
+    tera: Tera,
+    urls: Urls,
+}
+
+/// Build a template value from `(key, value)` pairs.
+fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
+    Value::from(BTreeMap::from(pairs))
+}
+
+fn opt_str(s: Option<&str>) -> Value {
+    s.map_or_else(Value::none, Value::from)
+}
+
+fn date_iso(d: Date) -> String {
+    d.to_string()
+}
+
+/// RFC 3339 text of a date-time with the site's offset (`2025-12-30T08:00:00+07:00`).
+fn datetime_iso(z: &jiff::ZonedDateTime) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// The date and wall-clock time an ISO date or RFC 3339 date-time states.
+fn parse_iso_date(text: &str) -> Option<(Date, Option<(i8, i8)>)> {
+    if let Some(dt) = text
+        .get(..19)
+        .and_then(|t| t.parse::<jiff::civil::DateTime>().ok())
+    {
+        return Some((dt.date(), Some((dt.hour(), dt.minute()))));
+    }
+    text.get(..10)
+        .and_then(|d| d.parse::<Date>().ok())
+        .map(|d| (d, None))
+}
+
+impl Renderer {
+    /// Register bantin's filters and functions, then the theme's and the site's templates.
+    pub fn new(templates: &[TemplateFile], urls: Urls) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        let collator = Arc::new(VietCollator::new());
+        tera.register_filter("date_vi", |value: &str, kwargs: Kwargs, _: &State| {
+            let format = kwargs.get::<&str>("format")?.unwrap_or("full");
+            let (date, time) = parse_iso_date(value).ok_or_else(|| {
+                tera::Error::message(format!("date_vi: «{value}» không phải là ngày"))
+            })?;
+            if format == "time" {
+                let (h, m) = time.unwrap_or((0, 0));
+                return Ok(format!("{h:02}:{m:02}"));
+            }
+            let style: DateStyle = format.parse().map_err(tera::Error::message)?;
+            Ok(vietnamese::format_date(date, style))
+        });
+        tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| {
+            vietnamese::slugify(value)
+        });
+        let c = collator.clone();
+        tera.register_filter(
+            "sort_vi",
+            move |values: Vec<Value>, kwargs: Kwargs, _: &State| {
+                let attribute = kwargs.get::<&str>("attribute")?;
+                let key = |v: &Value| -> String {
+                    let v = match attribute {
+                        Some(a) => v.get_from_path(a).cloned().unwrap_or_else(Value::none),
+                        None => v.clone(),
+                    };
+                    v.as_str().map(str::to_string).unwrap_or_default()
+                };
+                let mut keyed: Vec<(String, Value)> =
+                    values.into_iter().map(|v| (key(&v), v)).collect();
+                keyed.sort_by(|a, b| c.compare(&a.0, &b.0));
+                Ok::<_, tera::Error>(keyed.into_iter().map(|(_, v)| v).collect::<Vec<_>>())
+            },
+        );
+        let base = urls.base_path().to_string();
+        tera.register_function("asset", move |kwargs: Kwargs, _: &State| {
+            let path = kwargs.must_get::<&str>("path")?;
+            Ok::<_, tera::Error>(format!("{base}{}", path.trim_start_matches('/')))
+        });
+        let template_error = |t: &TemplateFile, e: tera::Error| {
+            Diagnostic::new(
+                &t.origin,
+                Problem::Template {
+                    message: error_text(&e),
+                },
+            )
+        };
+        tera.set_fallback_prefixes([theme::THEME_PREFIX])
+            .map_err(|e| {
+                vec![Diagnostic::new(
+                    "templates",
+                    Problem::Template {
+                        message: error_text(&e),
+                    },
+                )]
+            })?;
+        let pairs: Vec<(&str, &str)> = templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(pairs) {
+            // Find which template is at fault by adding them one at a time to a scratch engine.
+            let mut problems = Vec::new();
+            for t in templates {
+                let mut probe = Tera::new();
+                if let Err(e) = probe.add_raw_template(&t.name, &t.text) {
+                    problems.push(template_error(t, e));
+                }
+            }
+            if problems.is_empty() {
+                problems.push(Diagnostic::new(
+                    "templates",
+                    Problem::Template {
+                        message: error_text(&e),
+                    },
+                ));
+            }
+            return Err(problems);
+        }
+        Ok(Renderer { tera, urls })
+    }
+
+    /// Render every page job in parallel. Returns (site-relative output file, bytes) in plan order.
+    pub fn render_all(
+        &self,
+        site: &Site,
+        jobs: &[PageJob],
+    ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+        let shared = Shared::new(site, &self.urls);
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| {
+                let html = self.render_page(site, &shared, job)?;
+                Ok((urls::output_file(&job.path), html.into_bytes()))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(results.len());
+        let mut problems = Vec::new();
+        for r in results {
+            match r {
+                Ok(page) => out.push(page),
+                Err(d) if !problems.contains(&d) => problems.push(d),
+                Err(_) => {}
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn render_page(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        job: &PageJob,
+    ) -> Result<String, Diagnostic> {
+        let Some(template) = job.kind.template() else {
+            let PageKind::Redirect { target } = &job.kind else {
+                return Ok(String::new());
+            };
+            return Ok(redirect_html(
+                &self.urls.permalink(target),
+                &self.urls.link(target),
+            ));
+        };
+        let mut ctx = Context::new();
+        ctx.insert_value("site", shared.site.clone());
+        ctx.insert_value("current_url", Value::from(self.urls.link(&job.path)));
+        let (title, description) = self.fill(site, shared, job, &mut ctx);
+        ctx.insert_value(
+            "page",
+            obj([
+                ("kind", Value::from(job.kind.name())),
+                ("title", Value::from(title)),
+                ("url", Value::from(self.urls.link(&job.path))),
+                ("permalink", Value::from(self.urls.permalink(&job.path))),
+                (
+                    "description",
+                    Value::from(description.unwrap_or_else(|| site.config.description.clone())),
+                ),
+            ]),
+        );
+        if let Some(listing) = &job.listing {
+            ctx.insert_value("articles", shared.summaries(&listing.articles));
+            ctx.insert_value("pagination", self.pagination(listing));
+        }
+        self.tera.render(template, &ctx).map_err(|e| {
+            Diagnostic::new(
+                format!("themes/{}/templates/{template}", site.config.theme),
+                Problem::Template {
+                    message: error_text(&e),
+                },
+            )
+        })
+    }
+
+    fn pagination(&self, l: &Listing) -> Value {
+        let link = |n: usize| Value::from(self.urls.link(&urls::paginated(&l.base, n)));
+        let pages: Vec<Value> = (1..=l.total)
+            .map(|n| {
+                obj([
+                    ("number", Value::from(n)),
+                    ("url", link(n)),
+                    ("is_current", Value::from(n == l.number)),
+                ])
+            })
+            .collect();
+        obj([
+            ("current", Value::from(l.number)),
+            ("total", Value::from(l.total)),
+            (
+                "prev_url",
+                if l.number > 1 {
+                    link(l.number - 1)
+                } else {
+                    Value::none()
+                },
+            ),
+            (
+                "next_url",
+                if l.number < l.total {
+                    link(l.number + 1)
+                } else {
+                    Value::none()
+                },
+            ),
+            ("pages", Value::from(pages)),
+        ])
+    }
+
+    /// Insert the kind-specific variables; return the page title and description.
+    fn fill(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        job: &PageJob,
+        ctx: &mut Context,
+    ) -> (String, Option<String>) {
+        let u = &self.urls;
+        match &job.kind {
+            PageKind::Home => (site.config.title.clone(), None),
+            PageKind::Article(id) => {
+                let a = site.article(*id);
+                let officials: Vec<Value> = a
+                    .officials
+                    .iter()
+                    .map(|o| {
+                        let off = site.official(*o);
+                        obj([
+                            ("name", Value::from(off.name.as_str())),
+                            ("url", Value::from(u.link(&urls::official(&off.slug)))),
+                            (
+                                "title",
+                                opt_str(site.main_position(*o, a.day).map(|p| p.title.as_str())),
+                            ),
+                            ("photo", shared.official_photo(site, *o)),
+                        ])
+                    })
+                    .collect();
+                let neighbour = |i: Option<usize>| {
+                    i.filter(|i| *i < site.articles.len())
+                        .map_or_else(Value::none, |i| shared.articles[i].clone())
+                };
+                ctx.insert_value(
+                    "article",
+                    obj([
+                        ("title", Value::from(a.title.as_str())),
+                        ("url", Value::from(u.link(&urls::article(&a.slug)))),
+                        (
+                            "permalink",
+                            Value::from(u.permalink(&urls::article(&a.slug))),
+                        ),
+                        ("date", Value::from(date_iso(a.day))),
+                        ("datetime", Value::from(datetime_iso(&a.date))),
+                        (
+                            "updated",
+                            a.updated
+                                .as_ref()
+                                .map_or_else(Value::none, |d| Value::from(date_iso(d.date()))),
+                        ),
+                        ("author", opt_str(a.author.as_deref())),
+                        ("summary", Value::from(a.summary.as_str())),
+                        ("image", shared.image(a.image.as_ref())),
+                        ("content", Value::safe_string(&a.html)),
+                        ("officials", Value::from(officials)),
+                        (
+                            "departments",
+                            Value::from(
+                                a.departments
+                                    .iter()
+                                    .map(|d| shared.departments[d.0].clone())
+                                    .collect::<Vec<_>>(),
+                            ),
+                        ),
+                        (
+                            "tags",
+                            Value::from(
+                                a.tags
+                                    .iter()
+                                    .map(|t| shared.tags[t.0].clone())
+                                    .collect::<Vec<_>>(),
+                            ),
+                        ),
+                        ("draft", Value::from(a.draft)),
+                    ]),
+                );
+                ctx.insert_value("prev", neighbour(Some(id.0 + 1)));
+                ctx.insert_value("next", neighbour(id.0.checked_sub(1)));
+                ctx.insert_value("related", shared.summaries(&a.related));
+                (a.title.clone(), Some(a.summary.clone()))
+            }
+            PageKind::Year(y) => self.period(site, ctx, Period::Year(*y)),
+            PageKind::Month(y, m) => self.period(site, ctx, Period::Month(*y, *m)),
+            PageKind::Day(d) => self.period(site, ctx, Period::Day(*d)),
+            PageKind::ArchiveIndex => {
+                ctx.insert_value("years", self.archive_years(site));
+                ctx.insert_value("total", Value::from(site.articles.len()));
+                ("Lưu trữ".into(), None)
+            }
+            PageKind::Officials => {
+                self.officials_index(site, shared, ctx);
+                ("Lãnh đạo phường".into(), None)
+            }
+            PageKind::Official(id) => {
+                let o = site.official(*id);
+                let position = |p: &crate::people::Position<DepartmentId>| {
+                    obj([
+                        ("title", Value::from(p.title.as_str())),
+                        ("department", shared.departments[p.department.0].clone()),
+                        (
+                            "from",
+                            p.from
+                                .map_or_else(Value::none, |d| Value::from(date_iso(d))),
+                        ),
+                        (
+                            "to",
+                            p.to.map_or_else(Value::none, |d| Value::from(date_iso(d))),
+                        ),
+                    ])
+                };
+                let (current, past): (Vec<_>, Vec<_>) =
+                    o.positions.iter().partition(|p| p.held_on(site.today));
+                let mut past = past;
+                past.sort_by(|a, b| b.to.cmp(&a.to).then(b.from.cmp(&a.from)));
+                ctx.insert_value(
+                    "official",
+                    obj([
+                        ("name", Value::from(o.name.as_str())),
+                        ("url", Value::from(u.link(&urls::official(&o.slug)))),
+                        ("photo", shared.official_photo(site, *id)),
+                        ("is_former", Value::from(o.is_former(site.today))),
+                        (
+                            "current_positions",
+                            Value::from(current.into_iter().map(position).collect::<Vec<_>>()),
+                        ),
+                        (
+                            "past_positions",
+                            Value::from(past.into_iter().map(position).collect::<Vec<_>>()),
+                        ),
+                        ("biography", Value::safe_string(&o.biography)),
+                        (
+                            "contact",
+                            obj([
+                                ("phone", Value::from(o.contact.phone.as_str())),
+                                ("email", Value::from(o.contact.email.as_str())),
+                            ]),
+                        ),
+                        (
+                            "article_count",
+                            Value::from(site.articles_by_official[id.0].len()),
+                        ),
+                    ]),
+                );
+                (o.name.clone(), None)
+            }
+            PageKind::Departments | PageKind::OrgChart => {
+                let tree: Vec<Value> = site
+                    .root_departments
+                    .iter()
+                    .map(|d| self.dept_node(site, shared, *d, 0))
+                    .collect();
+                ctx.insert_value("tree", Value::from(tree));
+                let title = if job.kind == PageKind::OrgChart {
+                    "Cơ cấu tổ chức"
+                } else {
+                    "Cơ quan, đơn vị"
+                };
+                (title.into(), None)
+            }
+            PageKind::Department(id) => {
+                let d = site.department(*id);
+                let officials: Vec<Value> = self
+                    .department_officials(site, *id)
+                    .into_iter()
+                    .map(|(o, title)| shared.official_card(site, o, Some(title)))
+                    .collect();
+                ctx.insert_value(
+                    "department",
+                    obj([
+                        ("name", Value::from(d.name.as_str())),
+                        ("short_name", opt_str(d.short_name.as_deref())),
+                        ("url", Value::from(u.link(&urls::department(&d.slug)))),
+                        ("description", Value::safe_string(&d.description)),
+                        (
+                            "contact",
+                            obj([
+                                ("address", Value::from(d.contact.address.as_str())),
+                                ("phone", Value::from(d.contact.phone.as_str())),
+                                ("email", Value::from(d.contact.email.as_str())),
+                            ]),
+                        ),
+                        (
+                            "parent",
+                            d.parent
+                                .map_or_else(Value::none, |p| shared.departments[p.0].clone()),
+                        ),
+                        (
+                            "children",
+                            Value::from(
+                                d.children
+                                    .iter()
+                                    .map(|c| shared.departments[c.0].clone())
+                                    .collect::<Vec<_>>(),
+                            ),
+                        ),
+                        ("officials", Value::from(officials)),
+                        (
+                            "article_count",
+                            Value::from(site.articles_by_department[id.0].len()),
+                        ),
+                    ]),
+                );
+                (d.name.clone(), None)
+            }
+            PageKind::Tags => {
+                let tags: Vec<Value> = site
+                    .tags
+                    .iter()
+                    .map(|t| {
+                        obj([
+                            ("name", Value::from(t.name.as_str())),
+                            ("url", Value::from(u.link(&urls::tag(&t.slug)))),
+                            ("count", Value::from(t.articles.len())),
+                        ])
+                    })
+                    .collect();
+                ctx.insert_value("tags", Value::from(tags));
+                ("Chủ đề".into(), None)
+            }
+            PageKind::Tag(id) => {
+                let t = &site.tags[id.0];
+                ctx.insert_value(
+                    "tag",
+                    obj([
+                        ("name", Value::from(t.name.as_str())),
+                        ("url", Value::from(u.link(&urls::tag(&t.slug)))),
+                        ("count", Value::from(t.articles.len())),
+                    ]),
+                );
+                (format!("Chủ đề: {}", t.name), None)
+            }
+            PageKind::Page(i) => {
+                let p = &site.pages[*i];
+                ctx.insert_value(
+                    "content_page",
+                    obj([
+                        ("title", Value::from(p.title.as_str())),
+                        ("url", Value::from(u.link(&urls::page(&p.slug)))),
+                        ("content", Value::safe_string(&p.html)),
+                        ("description", opt_str(p.description.as_deref())),
+                    ]),
+                );
+                (p.title.clone(), p.description.clone())
+            }
+            PageKind::NotFound => ("Không tìm thấy trang".into(), None),
+            PageKind::Redirect { .. } => (String::new(), None),
+        }
+    }
+
+    fn period(&self, site: &Site, ctx: &mut Context, period: Period) -> (String, Option<String>) {
+        let u = &self.urls;
+        let title = period.title();
+        let (first, last) = period.range();
+        // Neighbouring periods that have articles.
+        let neighbours = |keys: Vec<Period>| -> (Value, Value) {
+            let pos = keys.iter().position(|k| *k == period);
+            let at = |i: Option<usize>| {
+                i.and_then(|i| keys.get(i)).map_or_else(Value::none, |p| {
+                    obj([
+                        ("name", Value::from(p.title())),
+                        ("url", Value::from(u.link(&p.path()))),
+                    ])
+                })
+            };
+            (
+                at(pos.and_then(|p| p.checked_sub(1))),
+                at(pos.map(|p| p + 1)),
+            )
+        };
+        let days = site.by_day.keys();
+        let (siblings, children): (Vec<Period>, Vec<(Period, usize)>) = match period {
+            Period::Year(_) => {
+                let mut years: Vec<Period> = days.map(|d| Period::Year(d.year())).collect();
+                years.dedup();
+                (
+                    years,
+                    self.children(site, first, last, |d| Period::Month(d.year(), d.month())),
+                )
+            }
+            Period::Month(..) => {
+                let mut months: Vec<Period> =
+                    days.map(|d| Period::Month(d.year(), d.month())).collect();
+                months.dedup();
+                (months, self.children(site, first, last, Period::Day))
+            }
+            Period::Day(_) => (days.map(|d| Period::Day(*d)).collect(), Vec::new()),
+        };
+        let (prev, next) = neighbours(siblings);
+        let parent = match period {
+            Period::Year(_) => None,
+            Period::Month(y, _) => Some(Period::Year(y)),
+            Period::Day(d) => Some(Period::Month(d.year(), d.month())),
+        };
+        let (year, month, day) = period.parts();
+        ctx.insert_value(
+            "period",
+            obj([
+                ("kind", Value::from(period.kind())),
+                ("title", Value::from(title.as_str())),
+                ("year", Value::from(year)),
+                ("month", month.map_or_else(Value::none, Value::from)),
+                ("day", day.map_or_else(Value::none, Value::from)),
+            ]),
+        );
+        ctx.insert_value("prev_period", prev);
+        ctx.insert_value("next_period", next);
+        ctx.insert_value(
+            "parent_period",
+            parent.map_or_else(Value::none, |p| {
+                obj([
+                    ("name", Value::from(p.title())),
+                    ("url", Value::from(u.link(&p.path()))),
+                ])
+            }),
+        );
+        let children: Vec<Value> = children
+            .into_iter()
+            .map(|(p, count)| {
+                obj([
+                    ("name", Value::from(p.title())),
+                    ("url", Value::from(u.link(&p.path()))),
+                    ("count", Value::from(count)),
+                ])
+            })
+            .collect();
+        ctx.insert_value("children", Value::from(children));
+        (title, None)
+    }
+
+    /// Sub-periods of `[first, last]` with their article counts, oldest first.
+    fn children(
+        &self,
+        site: &Site,
+        first: Date,
+        last: Date,
+        key: impl Fn(Date) -> Period,
+    ) -> Vec<(Period, usize)> {
+        let mut out: Vec<(Period, usize)> = Vec::new();
+        for (d, ids) in site.by_day.range(first..=last) {
+            let k = key(*d);
+            match out.last_mut() {
+                Some((p, n)) if *p == k => *n += ids.len(),
+                _ => out.push((k, ids.len())),
+            }
+        }
+        out
+    }
+
+    fn archive_years(&self, site: &Site) -> Value {
+        let mut years: BTreeMap<i16, BTreeMap<i8, usize>> = BTreeMap::new();
+        for (d, ids) in &site.by_day {
+            *years
+                .entry(d.year())
+                .or_default()
+                .entry(d.month())
+                .or_default() += ids.len();
+        }
+        let years: Vec<Value> = years
+            .into_iter()
+            .rev()
+            .map(|(y, months)| {
+                let count: usize = months.values().sum();
+                let months: Vec<Value> = months
+                    .into_iter()
+                    .rev()
+                    .map(|(m, n)| {
+                        obj([
+                            ("month", Value::from(m)),
+                            ("name", Value::from(vietnamese::month_name(m))),
+                            ("url", Value::from(self.urls.link(&urls::month(y, m)))),
+                            ("count", Value::from(n)),
+                        ])
+                    })
+                    .collect();
+                obj([
+                    ("year", Value::from(y)),
+                    ("url", Value::from(self.urls.link(&urls::year(y)))),
+                    ("count", Value::from(count)),
+                    ("months", Value::from(months)),
+                ])
+            })
+            .collect();
+        Value::from(years)
+    }
+
+    /// Current officials of a department with their title there, by precedence.
+    fn department_officials(&self, site: &Site, dept: DepartmentId) -> Vec<(OfficialId, String)> {
+        let mut out = Vec::new();
+        for (i, o) in site.officials.iter().enumerate() {
+            if let Some(p) = o.positions_on(site.today).find(|p| p.department == dept) {
+                out.push((OfficialId(i), p.title.clone()));
+            }
+        }
+        out
+    }
+
+    fn dept_node(&self, site: &Site, shared: &Shared, id: DepartmentId, depth: usize) -> Value {
+        let d = site.department(id);
+        let children: Vec<Value> = if depth < 8 {
+            d.children
+                .iter()
+                .map(|c| self.dept_node(site, shared, *c, depth + 1))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let head = self
+            .department_officials(site, id)
+            .into_iter()
+            .next()
+            .map_or_else(Value::none, |(o, t)| shared.official_card(site, o, Some(t)));
+        obj([
+            ("name", Value::from(d.name.as_str())),
+            ("short_name", opt_str(d.short_name.as_deref())),
+            (
+                "url",
+                Value::from(self.urls.link(&urls::department(&d.slug))),
+            ),
+            ("head", head),
+            ("children", Value::from(children)),
+        ])
+    }
+
+    fn officials_index(&self, site: &Site, shared: &Shared, ctx: &mut Context) {
+        let mut groups: Vec<(DepartmentId, Vec<Value>)> = Vec::new();
+        let mut former = Vec::new();
+        for i in 0..site.officials.len() {
+            let id = OfficialId(i);
+            match site.main_position(id, site.today) {
+                Some(p) => match groups.iter_mut().find(|(d, _)| *d == p.department) {
+                    Some((_, list)) => list.push(shared.official_card(site, id, None)),
+                    None => groups.push((p.department, vec![shared.official_card(site, id, None)])),
+                },
+                None => former.push(shared.official_card(site, id, None)),
+            }
+        }
+        groups.sort_by_key(|(d, _)| site.department(*d).order);
+        let groups: Vec<Value> = groups
+            .into_iter()
+            .map(|(d, list)| {
+                obj([
+                    ("department", shared.departments[d.0].clone()),
+                    ("officials", Value::from(list)),
+                ])
+            })
+            .collect();
+        let mut alpha: Vec<OfficialId> = (0..site.officials.len()).map(OfficialId).collect();
+        alpha.sort_by(|a, b| {
+            shared
+                .collator
+                .compare_person_names(&site.official(*a).name, &site.official(*b).name)
+        });
+        ctx.insert_value("groups", Value::from(groups));
+        ctx.insert_value("former", Value::from(former));
+        ctx.insert_value(
+            "alphabetical",
+            Value::from(
+                alpha
+                    .into_iter()
+                    .map(|o| shared.official_card(site, o, None))
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
+}
+
+/// A year, month or day of the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Period {
+    Year(i16),
+    Month(i16, i8),
+    Day(Date),
+}
+
+impl Period {
+    fn kind(&self) -> &'static str {
+        match self {
+            Period::Year(_) => "year",
+            Period::Month(..) => "month",
+            Period::Day(_) => "day",
+        }
+    }
+    fn title(&self) -> String {
+        match self {
+            Period::Year(y) => format!("Năm {y}"),
+            Period::Month(y, m) => format!("Tháng {m}/{y}"),
+            Period::Day(d) => format!("Ngày {}", vietnamese::format_date(*d, DateStyle::Short)),
+        }
+    }
+    fn path(&self) -> String {
+        match self {
+            Period::Year(y) => urls::year(*y),
+            Period::Month(y, m) => urls::month(*y, *m),
+            Period::Day(d) => urls::day(*d),
+        }
+    }
+    fn range(&self) -> (Date, Date) {
+        match self {
+            Period::Year(y) => (
+                Date::new(*y, 1, 1).unwrap_or_default(),
+                crate::plan::last_day(*y, 12),
+            ),
+            Period::Month(y, m) => (
+                Date::new(*y, *m, 1).unwrap_or_default(),
+                crate::plan::last_day(*y, *m),
+            ),
+            Period::Day(d) => (*d, *d),
+        }
+    }
+    fn parts(&self) -> (i16, Option<i8>, Option<i8>) {
+        match self {
+            Period::Year(y) => (*y, None, None),
+            Period::Month(y, m) => (*y, Some(*m), None),
+            Period::Day(d) => (d.year(), Some(d.month()), Some(d.day())),
+        }
+    }
+}
+
+/// Template values built once per build and shared by every page.
+struct Shared {
+    site: Value,
+    /// One ArticleSummary per article, by id.
+    articles: Vec<Value>,
+    /// One `{name, url}` per department and tag, by id.
+    departments: Vec<Value>,
+    tags: Vec<Value>,
+    urls: Urls,
+    collator: VietCollator,
+}
+
+impl Shared {
+    fn new(site: &Site, urls: &Urls) -> Shared {
+        let c = &site.config;
+        let menu: Vec<Value> = c
+            .menu
+            .iter()
+            .map(|m| {
+                obj([
+                    ("name", Value::from(m.name.as_str())),
+                    ("url", Value::from(urls.menu(&m.url))),
+                ])
+            })
+            .collect();
+        let site_value = obj([
+            ("title", Value::from(c.title.as_str())),
+            ("description", Value::from(c.description.as_str())),
+            ("base_url", Value::from(urls.permalink(""))),
+            ("language", Value::from(c.language.as_str())),
+            ("menu", Value::from(menu)),
+            (
+                "contact",
+                obj([
+                    ("organisation", Value::from(c.contact.organisation.as_str())),
+                    ("address", Value::from(c.contact.address.as_str())),
+                    ("phone", Value::from(c.contact.phone.as_str())),
+                    ("email", Value::from(c.contact.email.as_str())),
+                    (
+                        "working_hours",
+                        Value::from(c.contact.working_hours.as_str()),
+                    ),
+                ]),
+            ),
+        ]);
+        let image = |img: Option<&crate::site::Image>| image_value(urls, img);
+        let articles = site
+            .articles
+            .par_iter()
+            .map(|a| {
+                obj([
+                    ("title", Value::from(a.title.as_str())),
+                    ("url", Value::from(urls.link(&urls::article(&a.slug)))),
+                    ("date", Value::from(date_iso(a.day))),
+                    ("datetime", Value::from(datetime_iso(&a.date))),
+                    ("summary", Value::from(a.summary.as_str())),
+                    ("author", opt_str(a.author.as_deref())),
+                    ("image", image(a.image.as_ref())),
+                    ("draft", Value::from(a.draft)),
+                ])
+            })
+            .collect();
+        let reference = |name: &str, path: String| {
+            obj([
+                ("name", Value::from(name)),
+                ("url", Value::from(urls.link(&path))),
+            ])
+        };
+        Shared {
+            site: site_value,
+            articles,
+            departments: site
+                .departments
+                .iter()
+                .map(|d| reference(&d.name, urls::department(&d.slug)))
+                .collect(),
+            tags: site
+                .tags
+                .iter()
+                .map(|t| reference(&t.name, urls::tag(&t.slug)))
+                .collect(),
+            urls: urls.clone(),
+            collator: VietCollator::new(),
+        }
+    }
+
+    fn summaries(&self, ids: &[ArticleId]) -> Value {
+        Value::from(
+            ids.iter()
+                .map(|i| self.articles[i.0].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn image(&self, img: Option<&crate::site::Image>) -> Value {
+        image_value(&self.urls, img)
+    }
+
+    fn official_photo(&self, site: &Site, id: OfficialId) -> Value {
+        self.image(site.official(id).photo.as_ref())
+    }
+
+    /// OfficialCard; `title` overrides the main current title.
+    fn official_card(&self, site: &Site, id: OfficialId, title: Option<String>) -> Value {
+        let o = site.official(id);
+        let main = site.main_position(id, site.today);
+        let title = title.or_else(|| main.map(|p| p.title.clone()));
+        obj([
+            ("name", Value::from(o.name.as_str())),
+            ("url", Value::from(self.urls.link(&urls::official(&o.slug)))),
+            ("photo", self.official_photo(site, id)),
+            ("title", title.map_or_else(Value::none, Value::from)),
+            (
+                "department",
+                main.map_or_else(Value::none, |p| self.departments[p.department.0].clone()),
+            ),
+        ])
+    }
+}
+
+fn image_value(urls: &Urls, img: Option<&crate::site::Image>) -> Value {
+    img.map_or_else(Value::none, |i| {
+        let url = if i.path.contains("://") {
+            i.path.clone()
+        } else {
+            urls.link(&i.path)
+        };
+        obj([
+            ("url", Value::from(url)),
+            ("alt", Value::from(i.alt.as_str())),
+        ])
+    })
+}
+
+/// A page that sends readers (and search engines, via canonical) to `target`.
+fn redirect_html(permalink: &str, link: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let p = escape(permalink);
+    let l = escape(link);
+    format!(
+        "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\
+         <title>Đã chuyển địa chỉ</title><link rel=\"canonical\" href=\"{p}\">\
+         <meta http-equiv=\"refresh\" content=\"0; url={l}\"></head>\
+         <body><p>Trang này đã chuyển đến <a href=\"{l}\">{l}</a>.</p></body></html>\n"
+    )
+}
+
+/// The message of a template error and its causes, on one line each.
+fn error_text(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str("\n");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}

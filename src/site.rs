@@ -1,0 +1,866 @@
+//! The **resolve** stage: from parsed documents to one consistent [`Site`].
+//!
+//! All cross-document knowledge lives here: stable ids, slugs and their uniqueness, references
+//! from articles to officials, departments and tags (through [`NameIndex`]), the department
+//! tree, grouping by date, previous/next and related articles. Later stages only read the
+//! `Site`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use jiff::ZonedDateTime;
+use jiff::civil::Date;
+
+use crate::config::Config;
+use crate::content::meta::{DepartmentContact, PersonContact};
+use crate::content::{ArticleMeta, DepartmentMeta, Document, Documents, OfficialMeta, PageMeta};
+use crate::error::{Diagnostic, EntityKind, Location, Problem};
+use crate::markdown;
+use crate::people::{NameIndex, Position};
+use crate::vietnamese::{self, VietCollator};
+
+macro_rules! id_type {
+    ($name:ident) => {
+        /// Index of an entity in its `Site` vector.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub usize);
+    };
+}
+id_type!(ArticleId);
+id_type!(OfficialId);
+id_type!(DepartmentId);
+id_type!(TagId);
+
+/// Words of the URL space that bantin's own pages use; a page may not take them.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "tin-tuc",
+    "trang",
+    "can-bo",
+    "don-vi",
+    "chu-de",
+    "luu-tru",
+    "co-cau-to-chuc",
+    "tim-kiem",
+    "404",
+];
+
+/// How many characters a generated summary keeps.
+const SUMMARY_CHARS: usize = 220;
+/// How many related articles an article shows.
+const RELATED_COUNT: usize = 5;
+/// How far (in articles of a shared official/department/tag) related candidates are looked for.
+const RELATED_WINDOW: usize = 40;
+
+/// An image with its text alternative. `path` is site-relative (`tin-tuc/x/anh.jpg`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub path: String,
+    pub alt: String,
+}
+
+/// An article's bundle folder and the files to copy beside its page.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub dir: PathBuf,
+    pub assets: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub source: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub date: ZonedDateTime,
+    pub day: Date,
+    pub updated: Option<ZonedDateTime>,
+    pub author: Option<String>,
+    pub summary: String,
+    pub image: Option<Image>,
+    pub html: String,
+    pub officials: Vec<OfficialId>,
+    pub departments: Vec<DepartmentId>,
+    pub tags: Vec<TagId>,
+    pub draft: bool,
+    pub aliases: Vec<String>,
+    pub bundle: Option<Bundle>,
+    /// Up to five articles sharing officials, departments or tags, best first.
+    pub related: Vec<ArticleId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Official {
+    pub source: PathBuf,
+    pub slug: String,
+    pub name: String,
+    pub photo: Option<Image>,
+    pub order: i64,
+    pub contact: PersonContact,
+    pub positions: Vec<Position<DepartmentId>>,
+    pub biography: String,
+}
+
+impl Official {
+    /// The positions held on `date`, in the order written.
+    pub fn positions_on(&self, date: Date) -> impl Iterator<Item = &Position<DepartmentId>> {
+        self.positions.iter().filter(move |p| p.held_on(date))
+    }
+
+    /// Whether the official holds no position on `date` (but held some before).
+    pub fn is_former(&self, date: Date) -> bool {
+        !self.positions.is_empty() && self.positions_on(date).next().is_none()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Department {
+    pub source: PathBuf,
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub parent: Option<DepartmentId>,
+    pub children: Vec<DepartmentId>,
+    pub order: i64,
+    pub contact: DepartmentContact,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub slug: String,
+    pub name: String,
+    /// Newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub html: String,
+}
+
+/// What the resolve stage needs besides documents.
+#[derive(Debug, Clone)]
+pub struct ResolveOptions {
+    /// Include drafts.
+    pub drafts: bool,
+    /// The day "now" is in the site's timezone: decides which positions are current.
+    pub today: Date,
+}
+
+/// A whole site, resolved. Articles are sorted newest first and `ArticleId(i)` is `articles[i]`.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub today: Date,
+    pub articles: Vec<Article>,
+    pub officials: Vec<Official>,
+    pub departments: Vec<Department>,
+    pub tags: Vec<Tag>,
+    pub pages: Vec<Page>,
+    /// Articles per official / department, newest first.
+    pub articles_by_official: Vec<Vec<ArticleId>>,
+    pub articles_by_department: Vec<Vec<ArticleId>>,
+    /// Articles per calendar day (site timezone), newest first within a day.
+    pub by_day: BTreeMap<Date, Vec<ArticleId>>,
+    /// Departments with no parent, in order.
+    pub root_departments: Vec<DepartmentId>,
+}
+
+/// Site-relative paths of the static files (site's and theme's) that will be in the output.
+pub type StaticFiles = BTreeSet<String>;
+
+/// Collects problems of the whole stage so that all are reported together.
+struct Problems(Vec<Diagnostic>);
+
+impl Problems {
+    fn push(&mut self, file: &Path, problem: Problem, location: Option<Location>) {
+        self.0.push(Diagnostic::new(file, problem).at(location));
+    }
+}
+
+/// Location of the first line mentioning `needle` in a document's front matter.
+fn locate<M>(doc: &Document<M>, needle: &str) -> Option<Location> {
+    Location::find(&doc.source.text, doc.front_matter_offset, needle)
+}
+
+/// Resolve parsed documents into a [`Site`], or every problem found.
+pub fn resolve(
+    config: Config,
+    docs: Documents,
+    static_files: &StaticFiles,
+    opts: &ResolveOptions,
+) -> Result<Site, Vec<Diagnostic>> {
+    let mut problems = Problems(Vec::new());
+    let collator = VietCollator::new();
+
+    let (departments, dept_index) = resolve_departments(&docs.departments, &mut problems);
+    let (officials, official_index) = resolve_officials(
+        &docs.officials,
+        &dept_index,
+        static_files,
+        &config,
+        &mut problems,
+    );
+    let pages = resolve_pages(&docs.pages, opts, &mut problems);
+    let mut articles = resolve_articles(
+        &docs.articles,
+        &config,
+        opts,
+        &official_index,
+        &dept_index,
+        static_files,
+        &mut problems,
+    );
+
+    // Newest first; ties broken by slug so the order never depends on the file system.
+    articles.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    let (articles, tag_names): (Vec<Article>, Vec<Vec<String>>) = articles.into_iter().unzip();
+    let tags = resolve_tags(&articles, &tag_names, &collator, &mut problems);
+    let mut articles = articles;
+    for (article, names) in articles.iter_mut().zip(&tag_names) {
+        article.tags = names
+            .iter()
+            .filter_map(|n| {
+                let slug = vietnamese::slugify(n);
+                tags.iter().position(|t| t.slug == slug).map(TagId)
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+    }
+    check_page_slugs(&pages, &mut problems);
+
+    if !problems.0.is_empty() {
+        return Err(problems.0);
+    }
+
+    let mut articles_by_official = vec![Vec::new(); officials.len()];
+    let mut articles_by_department = vec![Vec::new(); departments.len()];
+    let mut by_day: BTreeMap<Date, Vec<ArticleId>> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        for o in &a.officials {
+            articles_by_official[o.0].push(ArticleId(i));
+        }
+        for d in &a.departments {
+            articles_by_department[d.0].push(ArticleId(i));
+        }
+        by_day.entry(a.day).or_default().push(ArticleId(i));
+    }
+    let related = related_articles(
+        &articles,
+        &articles_by_official,
+        &articles_by_department,
+        &tags,
+    );
+    for (a, r) in articles.iter_mut().zip(related) {
+        a.related = r;
+    }
+    let root_departments = departments
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.parent.is_none())
+        .map(|(i, _)| DepartmentId(i))
+        .collect();
+
+    Ok(Site {
+        config,
+        today: opts.today,
+        articles,
+        officials,
+        departments,
+        tags,
+        pages,
+        articles_by_official,
+        articles_by_department,
+        by_day,
+        root_departments,
+    })
+}
+
+/// Slug of a department or official: its file name, slugified.
+fn file_slug<M>(doc: &Document<M>, problems: &mut Problems) -> Option<String> {
+    let slug = vietnamese::slugify(&doc.source.stem);
+    if slug.is_empty() {
+        problems.push(
+            &doc.source.rel_path,
+            Problem::EmptySlug {
+                text: doc.source.stem.clone(),
+            },
+            None,
+        );
+        return None;
+    }
+    Some(slug)
+}
+
+fn resolve_departments(
+    docs: &[Document<DepartmentMeta>],
+    problems: &mut Problems,
+) -> (Vec<Department>, NameIndex<DepartmentId>) {
+    let mut index = NameIndex::default();
+    let mut departments: Vec<Department> = Vec::new();
+    let mut metas = Vec::new();
+    let mut sorted: Vec<&Document<DepartmentMeta>> = docs.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.meta.order.unwrap_or(i64::MAX), &a.source.stem)
+            .cmp(&(b.meta.order.unwrap_or(i64::MAX), &b.source.stem))
+    });
+    for doc in sorted {
+        let Some(slug) = file_slug(doc, problems) else {
+            continue;
+        };
+        let id = DepartmentId(departments.len());
+        let names = std::iter::once(&slug)
+            .chain(std::iter::once(&doc.meta.name))
+            .chain(doc.meta.short_name.iter())
+            .chain(doc.meta.aliases.iter());
+        for name in names {
+            if let Err(other) = index.insert(name, id, &doc.source.rel_path) {
+                problems.push(
+                    &doc.source.rel_path,
+                    Problem::NameCollision {
+                        kind: EntityKind::Department,
+                        name: name.clone(),
+                        other: other.display().to_string(),
+                    },
+                    locate(doc, name),
+                );
+            }
+        }
+        departments.push(Department {
+            source: doc.source.rel_path.clone(),
+            slug,
+            name: doc.meta.name.trim().to_string(),
+            short_name: doc.meta.short_name.clone(),
+            parent: None,
+            children: Vec::new(),
+            order: doc.meta.order.unwrap_or(i64::MAX),
+            contact: doc.meta.contact.clone(),
+            description: doc.body.html.clone(),
+        });
+        metas.push(doc);
+    }
+    for (i, doc) in metas.iter().enumerate() {
+        let Some(parent) = &doc.meta.parent else {
+            continue;
+        };
+        match index.resolve(parent) {
+            Ok(p) if p.0 == i => problems.push(
+                &doc.source.rel_path,
+                Problem::ParentCycle {
+                    chain: departments[i].slug.clone(),
+                },
+                locate(doc, "parent"),
+            ),
+            Ok(p) => departments[i].parent = Some(p),
+            Err(suggestions) => problems.push(
+                &doc.source.rel_path,
+                Problem::UnknownReference {
+                    kind: EntityKind::Department,
+                    name: parent.clone(),
+                    suggestions,
+                },
+                locate(doc, "parent"),
+            ),
+        }
+    }
+    // A parent chain that never reaches a root is a cycle.
+    for (i, doc) in metas.iter().enumerate() {
+        let mut seen = vec![i];
+        let mut cur = departments[i].parent;
+        while let Some(p) = cur {
+            if seen.contains(&p.0) {
+                if p.0 == i {
+                    let chain: Vec<&str> =
+                        seen.iter().map(|s| departments[*s].slug.as_str()).collect();
+                    problems.push(
+                        &doc.source.rel_path,
+                        Problem::ParentCycle {
+                            chain: format!("{} → {}", chain.join(" → "), departments[i].slug),
+                        },
+                        locate(doc, "parent"),
+                    );
+                }
+                break;
+            }
+            seen.push(p.0);
+            cur = departments[p.0].parent;
+        }
+    }
+    for i in 0..departments.len() {
+        if let Some(p) = departments[i].parent {
+            if p.0 != i {
+                departments[p.0].children.push(DepartmentId(i));
+            }
+        }
+    }
+    (departments, index)
+}
+
+fn resolve_officials(
+    docs: &[Document<OfficialMeta>],
+    departments: &NameIndex<DepartmentId>,
+    static_files: &StaticFiles,
+    config: &Config,
+    problems: &mut Problems,
+) -> (Vec<Official>, NameIndex<OfficialId>) {
+    let mut index = NameIndex::default();
+    let mut officials = Vec::new();
+    let mut sorted: Vec<&Document<OfficialMeta>> = docs.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.meta.order.unwrap_or(i64::MAX), &a.source.stem)
+            .cmp(&(b.meta.order.unwrap_or(i64::MAX), &b.source.stem))
+    });
+    for doc in sorted {
+        let Some(slug) = file_slug(doc, problems) else {
+            continue;
+        };
+        let id = OfficialId(officials.len());
+        let names = std::iter::once(&slug)
+            .chain(std::iter::once(&doc.meta.name))
+            .chain(doc.meta.aliases.iter());
+        for name in names {
+            if let Err(other) = index.insert(name, id, &doc.source.rel_path) {
+                problems.push(
+                    &doc.source.rel_path,
+                    Problem::NameCollision {
+                        kind: EntityKind::Official,
+                        name: name.clone(),
+                        other: other.display().to_string(),
+                    },
+                    locate(doc, name),
+                );
+            }
+        }
+        let mut positions = Vec::new();
+        for p in &doc.meta.positions {
+            match departments.resolve(&p.department) {
+                Ok(department) => positions.push(Position {
+                    title: p.title.trim().to_string(),
+                    department,
+                    from: p.from.map(|d| d.civil_date(&config.timezone)),
+                    to: p.to.map(|d| d.civil_date(&config.timezone)),
+                }),
+                Err(suggestions) => problems.push(
+                    &doc.source.rel_path,
+                    Problem::UnknownReference {
+                        kind: EntityKind::Department,
+                        name: p.department.clone(),
+                        suggestions,
+                    },
+                    locate(doc, &p.department),
+                ),
+            }
+        }
+        let photo = doc.meta.photo.as_deref().and_then(|photo| {
+            let path = photo.trim_start_matches('/').to_string();
+            if !static_files.contains(&path) {
+                problems.push(
+                    &doc.source.rel_path,
+                    Problem::MissingFile {
+                        path: photo.to_string(),
+                    },
+                    locate(doc, photo),
+                );
+                return None;
+            }
+            Some(Image {
+                path,
+                alt: format!("Ảnh {}", doc.meta.name.trim()),
+            })
+        });
+        officials.push(Official {
+            source: doc.source.rel_path.clone(),
+            slug,
+            name: doc.meta.name.trim().to_string(),
+            photo,
+            order: doc.meta.order.unwrap_or(i64::MAX),
+            contact: doc.meta.contact.clone(),
+            positions,
+            biography: doc.body.html.clone(),
+        });
+    }
+    (officials, index)
+}
+
+fn resolve_pages(
+    docs: &[Document<PageMeta>],
+    opts: &ResolveOptions,
+    problems: &mut Problems,
+) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for doc in docs {
+        if doc.meta.draft && !opts.drafts {
+            continue;
+        }
+        let slug = vietnamese::slugify(doc.meta.slug.as_deref().unwrap_or(&doc.source.stem));
+        if slug.is_empty() {
+            problems.push(
+                &doc.source.rel_path,
+                Problem::EmptySlug {
+                    text: doc.source.stem.clone(),
+                },
+                None,
+            );
+            continue;
+        }
+        pages.push(Page {
+            source: doc.source.rel_path.clone(),
+            slug,
+            title: doc.meta.title.trim().to_string(),
+            description: doc.meta.description.clone(),
+            html: doc.body.html.clone(),
+        });
+    }
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    pages
+}
+
+fn check_page_slugs(pages: &[Page], problems: &mut Problems) {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for p in pages {
+        let numeric = p.slug.chars().all(|c| c.is_ascii_digit());
+        if RESERVED_SLUGS.contains(&p.slug.as_str()) || numeric {
+            problems.push(
+                &p.source,
+                Problem::ReservedSlug {
+                    slug: p.slug.clone(),
+                },
+                None,
+            );
+        } else if let Some(other) = seen.insert(&p.slug, &p.source) {
+            problems.push(
+                &p.source,
+                Problem::DuplicateUrl {
+                    url: format!("/{}/", p.slug),
+                    other: other.display().to_string(),
+                },
+                None,
+            );
+        }
+    }
+}
+
+/// Articles (in file order) with the tag names they gave, to be sorted by the caller.
+fn resolve_articles(
+    docs: &[Document<ArticleMeta>],
+    config: &Config,
+    opts: &ResolveOptions,
+    officials: &NameIndex<OfficialId>,
+    departments: &NameIndex<DepartmentId>,
+    static_files: &StaticFiles,
+    problems: &mut Problems,
+) -> Vec<(Article, Vec<String>)> {
+    let tz = &config.timezone;
+    let mut out = Vec::new();
+    let mut seen_slugs: HashMap<String, PathBuf> = HashMap::new();
+    for doc in docs {
+        let meta = &doc.meta;
+        if meta.draft && !opts.drafts {
+            continue;
+        }
+        let file = &doc.source.rel_path;
+        let slug_source = meta.slug.as_deref().unwrap_or(&doc.source.stem);
+        let slug = vietnamese::slugify(slug_source);
+        if slug.is_empty() {
+            let location = meta.slug.as_ref().and_then(|_| locate(doc, "slug"));
+            problems.push(
+                file,
+                Problem::EmptySlug {
+                    text: slug_source.to_string(),
+                },
+                location,
+            );
+            continue;
+        }
+        if let Some(other) = seen_slugs.get(&slug) {
+            problems.push(
+                file,
+                Problem::DuplicateUrl {
+                    url: format!("/tin-tuc/{slug}/"),
+                    other: other.display().to_string(),
+                },
+                meta.slug.as_ref().and_then(|_| locate(doc, "slug")),
+            );
+            continue;
+        }
+        seen_slugs.insert(slug.clone(), file.clone());
+        if meta.title.trim().is_empty() {
+            problems.push(
+                file,
+                Problem::InvalidValue {
+                    message: "tiêu đề (title) không được để trống".into(),
+                },
+                locate(doc, "title"),
+            );
+        }
+        let Some(date) = meta.date.to_zoned(tz) else {
+            problems.push(
+                file,
+                Problem::InvalidValue {
+                    message: "ngày không tồn tại ở múi giờ của trang".into(),
+                },
+                locate(doc, "date"),
+            );
+            continue;
+        };
+        let day = date.date();
+
+        let mut official_ids = Vec::new();
+        for name in &meta.officials {
+            match officials.resolve(name) {
+                Ok(id) if !official_ids.contains(&id) => official_ids.push(id),
+                Ok(_) => {}
+                Err(suggestions) => problems.push(
+                    file,
+                    Problem::UnknownReference {
+                        kind: EntityKind::Official,
+                        name: name.clone(),
+                        suggestions,
+                    },
+                    locate(doc, name),
+                ),
+            }
+        }
+        let mut department_ids = Vec::new();
+        for name in &meta.departments {
+            match departments.resolve(name) {
+                Ok(id) if !department_ids.contains(&id) => department_ids.push(id),
+                Ok(_) => {}
+                Err(suggestions) => problems.push(
+                    file,
+                    Problem::UnknownReference {
+                        kind: EntityKind::Department,
+                        name: name.clone(),
+                        suggestions,
+                    },
+                    locate(doc, name),
+                ),
+            }
+        }
+
+        let bundle = doc.source.bundle_dir.as_ref().map(|dir| Bundle {
+            dir: dir.clone(),
+            assets: doc.source.bundle_assets.clone(),
+        });
+        let article_dir = format!("tin-tuc/{slug}/");
+        let find_image = |src: &str| -> Option<String> {
+            resolve_image(src, &article_dir, bundle.as_ref(), static_files)
+        };
+        let image = match (&meta.image, &meta.image_alt) {
+            (Some(src), alt) => match find_image(src) {
+                Some(path) => {
+                    let alt = alt.as_deref().unwrap_or("").trim().to_string();
+                    if alt.is_empty() {
+                        problems.push(
+                            file,
+                            Problem::MissingAlt { path: src.clone() },
+                            locate(doc, "image"),
+                        );
+                    }
+                    Some(Image { path, alt })
+                }
+                None => {
+                    problems.push(
+                        file,
+                        Problem::MissingFile { path: src.clone() },
+                        locate(doc, src),
+                    );
+                    None
+                }
+            },
+            (None, _) => None,
+        };
+        for src in &doc.body.images {
+            if is_local(src) && find_image(src).is_none() {
+                problems.push(
+                    file,
+                    Problem::MissingFile { path: src.clone() },
+                    Location::find(&doc.source.text, doc.front_matter_offset, src),
+                );
+            }
+        }
+
+        let summary = match &meta.summary {
+            Some(s) if !s.trim().is_empty() => s.trim().to_string(),
+            _ => markdown::truncate_words(&doc.body.first_paragraph, SUMMARY_CHARS),
+        };
+        out.push((
+            Article {
+                source: file.clone(),
+                slug,
+                title: meta.title.trim().to_string(),
+                day,
+                date,
+                updated: meta.updated.and_then(|u| u.to_zoned(tz)),
+                author: meta
+                    .author
+                    .as_ref()
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty()),
+                summary,
+                image,
+                html: doc.body.html.clone(),
+                officials: official_ids,
+                departments: department_ids,
+                tags: Vec::new(),
+                draft: meta.draft,
+                aliases: meta.aliases.clone(),
+                bundle,
+                related: Vec::new(),
+            },
+            meta.tags.clone(),
+        ));
+    }
+    out
+}
+
+/// Whether an image source refers to a file of the site (not `http:`, `data:`, `//host`).
+fn is_local(src: &str) -> bool {
+    !(src.contains("://") || src.starts_with("//") || src.starts_with("data:"))
+}
+
+/// The site-relative path of an image referenced from an article, if the file exists.
+fn resolve_image(
+    src: &str,
+    article_dir: &str,
+    bundle: Option<&Bundle>,
+    static_files: &StaticFiles,
+) -> Option<String> {
+    if !is_local(src) {
+        return Some(src.to_string());
+    }
+    if let Some(rest) = src.strip_prefix('/') {
+        return static_files.contains(rest).then(|| rest.to_string());
+    }
+    let rel = src.trim_start_matches("./");
+    if rel.split('/').any(|c| c == "..") {
+        return None;
+    }
+    let bundle = bundle?;
+    bundle
+        .assets
+        .iter()
+        .any(|a| a.to_string_lossy() == rel)
+        .then(|| format!("{article_dir}{rel}"))
+}
+
+fn resolve_tags(
+    articles: &[Article],
+    tag_names: &[Vec<String>],
+    collator: &VietCollator,
+    problems: &mut Problems,
+) -> Vec<Tag> {
+    // The first spelling met (newest article first) names the tag.
+    let mut by_slug: BTreeMap<String, (String, Vec<ArticleId>)> = BTreeMap::new();
+    for (i, (article, names)) in articles.iter().zip(tag_names).enumerate() {
+        for name in names {
+            let slug = vietnamese::slugify(name);
+            if slug.is_empty() {
+                problems.push(
+                    &article.source,
+                    Problem::EmptySlug { text: name.clone() },
+                    None,
+                );
+                continue;
+            }
+            let entry = by_slug
+                .entry(slug)
+                .or_insert_with(|| (name.trim().to_string(), Vec::new()));
+            if entry.1.last() != Some(&ArticleId(i)) {
+                entry.1.push(ArticleId(i));
+            }
+        }
+    }
+    let mut tags: Vec<Tag> = by_slug
+        .into_iter()
+        .map(|(slug, (name, articles))| Tag {
+            slug,
+            name,
+            articles,
+        })
+        .collect();
+    tags.sort_by(|a, b| collator.compare(&a.name, &b.name).then(a.slug.cmp(&b.slug)));
+    tags
+}
+
+/// For each article, up to five others that share officials, departments or tags, best first.
+///
+/// Candidates come only from a window of nearby articles in each shared list (lists are sorted
+/// by date), so the cost stays linear in the number of articles even when one body (UBND)
+/// appears in most of them.
+fn related_articles(
+    articles: &[Article],
+    by_official: &[Vec<ArticleId>],
+    by_department: &[Vec<ArticleId>],
+    tags: &[Tag],
+) -> Vec<Vec<ArticleId>> {
+    use rayon::prelude::*;
+    (0..articles.len())
+        .into_par_iter()
+        .map(|i| {
+            let a = &articles[i];
+            let mut scores: HashMap<usize, u32> = HashMap::new();
+            let lists = a
+                .tags
+                .iter()
+                .map(|t| (&tags[t.0].articles, 3))
+                .chain(a.officials.iter().map(|o| (&by_official[o.0], 2)))
+                .chain(a.departments.iter().map(|d| (&by_department[d.0], 1)));
+            for (list, weight) in lists {
+                let pos = list.binary_search(&ArticleId(i)).unwrap_or(0);
+                let lo = pos.saturating_sub(RELATED_WINDOW / 2);
+                let hi = (pos + RELATED_WINDOW / 2 + 1).min(list.len());
+                for other in &list[lo..hi] {
+                    if other.0 != i {
+                        *scores.entry(other.0).or_default() += weight;
+                    }
+                }
+            }
+            let mut ranked: Vec<(usize, u32)> = scores.into_iter().collect();
+            ranked.sort_by(|(x, sx), (y, sy)| {
+                sy.cmp(sx)
+                    .then_with(|| x.abs_diff(i).cmp(&y.abs_diff(i)))
+                    .then(x.cmp(y))
+            });
+            ranked
+                .into_iter()
+                .take(RELATED_COUNT)
+                .map(|(j, _)| ArticleId(j))
+                .collect()
+        })
+        .collect()
+}
+
+impl Site {
+    pub fn article(&self, id: ArticleId) -> &Article {
+        &self.articles[id.0]
+    }
+    pub fn official(&self, id: OfficialId) -> &Official {
+        &self.officials[id.0]
+    }
+    pub fn department(&self, id: DepartmentId) -> &Department {
+        &self.departments[id.0]
+    }
+
+    /// Articles of one year, month or day (site timezone), newest first.
+    pub fn articles_between(&self, from: Date, to_inclusive: Date) -> Vec<ArticleId> {
+        self.by_day
+            .range(from..=to_inclusive)
+            .rev()
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect()
+    }
+
+    /// The main position of an official on `date`: the first one held then.
+    pub fn main_position(
+        &self,
+        official: OfficialId,
+        date: Date,
+    ) -> Option<&Position<DepartmentId>> {
+        self.official(official).positions_on(date).next()
+    }
+}
