@@ -14,6 +14,8 @@ pub struct Location {
     pub line: usize,
     pub column: usize,
     pub line_text: String,
+    /// How many characters the problem spans (0: unknown, point at the column).
+    pub length: usize,
 }
 
 impl Location {
@@ -33,6 +35,7 @@ impl Location {
             line_text: text[line_start..line_end]
                 .trim_end_matches('\r')
                 .to_string(),
+            length: 0,
         }
     }
 
@@ -42,9 +45,10 @@ impl Location {
         if !text.is_char_boundary(from) || needle.is_empty() {
             return None;
         }
-        text[from..]
-            .find(needle)
-            .map(|i| Location::from_offset(text, from + i))
+        text[from..].find(needle).map(|i| Location {
+            length: needle.chars().count(),
+            ..Location::from_offset(text, from + i)
+        })
     }
 }
 
@@ -197,7 +201,8 @@ impl Problem {
 pub struct Diagnostic {
     /// The file, relative to the site root where possible.
     pub file: PathBuf,
-    pub location: Option<Location>,
+    /// Boxed: most diagnostics travel inside `Result`s and should stay small.
+    pub location: Option<Box<Location>>,
     pub problem: Problem,
 }
 
@@ -211,7 +216,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Option<Location>) -> Self {
-        self.location = location;
+        self.location = location.map(Box::new);
         self
     }
 

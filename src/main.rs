@@ -105,7 +105,7 @@ fn build(opts: BuildOptions) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(diags)) => {
-            report(&opts.root, &diags);
+            report(&diags);
             eprintln!(
                 "\nKhông tạo trang: {} lỗi. Thư mục xuất cũ được giữ nguyên.",
                 diags.len()
@@ -145,7 +145,7 @@ fn init(dir: PathBuf) -> ExitCode {
 }
 
 /// Print every diagnostic like a compiler does: file:line:column, the line, and the fix.
-fn report(root: &std::path::Path, diags: &[Diagnostic]) {
+fn report(diags: &[Diagnostic]) {
     let renderer = if std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stderr())
     {
@@ -153,7 +153,6 @@ fn report(root: &std::path::Path, diags: &[Diagnostic]) {
     } else {
         Renderer::plain()
     };
-    let _ = root;
     for d in diags {
         let title = d.problem.to_string();
         let path = d.file.display().to_string();
@@ -166,10 +165,17 @@ fn report(root: &std::path::Path, diags: &[Diagnostic]) {
                     .char_indices()
                     .nth(loc.column - 1)
                     .map_or(loc.line_text.len(), |(i, _)| i);
-                let end = loc.line_text[start..]
-                    .find(char::is_whitespace)
-                    .map_or(loc.line_text.len(), |i| start + i)
-                    .max((start + 1).min(loc.line_text.len()));
+                let end = if loc.length > 0 {
+                    loc.line_text[start..]
+                        .char_indices()
+                        .nth(loc.length)
+                        .map_or(loc.line_text.len(), |(i, _)| start + i)
+                } else {
+                    loc.line_text[start..]
+                        .find(|c: char| c.is_whitespace() || c == '=')
+                        .map_or(loc.line_text.len(), |i| start + i)
+                        .max((start + 1).min(loc.line_text.len()))
+                };
                 error.element(
                     Snippet::source(loc.line_text.as_str())
                         .line_start(loc.line)

@@ -801,6 +801,17 @@ impl Shared {
             ("language", Value::from(c.language.as_str())),
             ("menu", Value::from(menu)),
             (
+                "urls",
+                obj([
+                    ("home", Value::from(urls.link(&urls::home()))),
+                    ("archive", Value::from(urls.link(&urls::archive_index()))),
+                    ("officials", Value::from(urls.link(&urls::officials()))),
+                    ("departments", Value::from(urls.link(&urls::departments()))),
+                    ("org_chart", Value::from(urls.link(&urls::org_chart()))),
+                    ("tags", Value::from(urls.link(&urls::tags()))),
+                ]),
+            ),
+            (
                 "contact",
                 obj([
                     ("organisation", Value::from(c.contact.organisation.as_str())),
@@ -928,7 +939,7 @@ fn error_text(e: &tera::Error) -> String {
     while let Some(s) = source {
         let s_text = s.to_string();
         if !text.contains(&s_text) {
-            text.push_str("\n");
+            text.push('\n');
             text.push_str(&s_text);
         }
         source = s.source();

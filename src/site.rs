@@ -391,10 +391,10 @@ fn resolve_departments(
         }
     }
     for i in 0..departments.len() {
-        if let Some(p) = departments[i].parent {
-            if p.0 != i {
-                departments[p.0].children.push(DepartmentId(i));
-            }
+        if let Some(p) = departments[i].parent
+            && p.0 != i
+        {
+            departments[p.0].children.push(DepartmentId(i));
         }
     }
     (departments, index)

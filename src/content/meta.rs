@@ -27,10 +27,10 @@ impl DateInput {
         if let Ok(ts) = text.parse::<jiff::Timestamp>() {
             return Ok(DateInput::Instant(ts));
         }
-        if let Ok(dt) = text.replacen(' ', "T", 1).parse::<civil::DateTime>() {
-            if text.len() > 10 {
-                return Ok(DateInput::Local(dt));
-            }
+        if let Ok(dt) = text.replacen(' ', "T", 1).parse::<civil::DateTime>()
+            && text.len() > 10
+        {
+            return Ok(DateInput::Local(dt));
         }
         if let Ok(d) = text.parse::<civil::Date>() {
             return Ok(DateInput::Date(d));
@@ -40,12 +40,11 @@ impl DateInput {
 
     fn explain(text: &str) -> String {
         let parts: Vec<&str> = text.get(..10).unwrap_or(text).split('-').collect();
-        if let [y, m, d] = parts[..] {
-            if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) {
-                if civil::Date::new(y, m, d).is_err() {
-                    return format!("ngày «{text}» không có trên lịch; kiểm tra lại ngày và tháng");
-                }
-            }
+        if let [y, m, d] = parts[..]
+            && let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>())
+            && civil::Date::new(y, m, d).is_err()
+        {
+            return format!("ngày «{text}» không có trên lịch; kiểm tra lại ngày và tháng");
         }
         format!(
             "«{text}» không phải là ngày; viết theo dạng năm-tháng-ngày, ví dụ 2025-12-30 hoặc 2025-12-30T08:00:00+07:00"
