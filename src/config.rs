@@ -38,6 +38,33 @@ pub struct RawConfig {
     pub menu: Vec<MenuItem>,
     #[serde(default)]
     pub contact: Contact,
+    #[serde(default)]
+    pub mentions: MentionSettings,
+}
+
+/// `[mentions]`: finding officials and departments named in articles' text.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MentionSettings {
+    /// Scan articles for names (an article can still turn it off with `detect_mentions`).
+    #[serde(default = "yes")]
+    pub detect: bool,
+    /// Link the first mention of each official and department to their page.
+    #[serde(default = "yes")]
+    pub link: bool,
+}
+
+impl Default for MentionSettings {
+    fn default() -> Self {
+        MentionSettings {
+            detect: true,
+            link: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_language() -> String {
@@ -138,6 +165,7 @@ pub struct Config {
     pub author: Option<String>,
     pub menu: Vec<MenuItem>,
     pub contact: Contact,
+    pub mentions: MentionSettings,
 }
 
 impl Config {
@@ -210,6 +238,7 @@ impl Config {
                 author: raw.author,
                 menu: raw.menu,
                 contact: raw.contact,
+                mentions: raw.mentions,
             }),
             _ => Err(diags),
         }

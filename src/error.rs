@@ -53,7 +53,7 @@ impl Location {
 }
 
 /// Which kind of entity a reference points to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntityKind {
     Official,
     Department,

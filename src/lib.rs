@@ -12,6 +12,7 @@ pub mod content;
 pub mod error;
 pub mod init;
 pub mod markdown;
+pub mod mentions;
 pub mod output;
 pub mod parse;
 pub mod people;

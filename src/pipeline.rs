@@ -103,7 +103,11 @@ pub fn generate(opts: &BuildOptions, config: Config) -> Result<Generated, Vec<Di
             })
         })
     };
-    let (docs, parse_problems) = content::parse_all(sources.files, config.base_url.path());
+    let parse_opts = content::ParseOptions {
+        base_path: config.base_url.path(),
+        mentions: config.mentions,
+    };
+    let (docs, parse_problems) = content::parse_all(sources.files, &parse_opts);
     problems.extend(parse_problems);
     let statics: StaticFiles = assets
         .as_ref()

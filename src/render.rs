@@ -302,6 +302,11 @@ impl Renderer {
                                 .map_or_else(Value::none, |d| Value::from(date_iso(d.date()))),
                         ),
                         ("author", opt_str(a.author.as_deref())),
+                        (
+                            "author_department",
+                            a.author_department
+                                .map_or_else(Value::none, |d| shared.departments[d.0].clone()),
+                        ),
                         ("summary", Value::from(a.summary.as_str())),
                         ("image", shared.image(a.image.as_ref())),
                         ("content", Value::safe_string(&a.html)),
@@ -657,11 +662,24 @@ impl Renderer {
         } else {
             Vec::new()
         };
-        let head = self
-            .department_officials(site, id)
-            .into_iter()
-            .next()
-            .map_or_else(Value::none, |(o, t)| shared.official_card(site, o, Some(t)));
+        // The head is the first official by precedence whose title is not a deputy's ("Phó …");
+        // deputies hold "Phó …" titles; everyone else with a position there is a member.
+        let officials = self.department_officials(site, id);
+        let is_deputy = |t: &str| t.trim_start().to_lowercase().starts_with("phó");
+        let head_index = officials
+            .iter()
+            .position(|(_, t)| !is_deputy(t))
+            .or(if officials.is_empty() { None } else { Some(0) });
+        let card = |(o, t): &(OfficialId, String)| shared.official_card(site, *o, Some(t.clone()));
+        let head = head_index.map_or_else(Value::none, |i| card(&officials[i]));
+        let (deputies, members): (Vec<_>, Vec<_>) = officials
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != head_index)
+            .map(|(_, o)| o)
+            .partition(|(_, t)| is_deputy(t));
+        let deputies: Vec<Value> = deputies.into_iter().map(card).collect();
+        let members: Vec<Value> = members.into_iter().map(card).collect();
         obj([
             ("name", Value::from(d.name.as_str())),
             ("short_name", opt_str(d.short_name.as_deref())),
@@ -670,6 +688,8 @@ impl Renderer {
                 Value::from(self.urls.link(&urls::department(&d.slug))),
             ),
             ("head", head),
+            ("deputies", Value::from(deputies)),
+            ("members", Value::from(members)),
             ("children", Value::from(children)),
         ])
     }

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::content::meta::{DepartmentContact, PersonContact};
-use crate::content::{ArticleMeta, DepartmentMeta, Document, Documents, OfficialMeta, PageMeta};
+use crate::content::{DepartmentMeta, Document, Documents, OfficialMeta, PageMeta};
 use crate::error::{Diagnostic, EntityKind, Location, Problem};
 use crate::markdown;
 use crate::people::{NameIndex, Position};
@@ -74,6 +74,8 @@ pub struct Article {
     pub day: Date,
     pub updated: Option<ZonedDateTime>,
     pub author: Option<String>,
+    /// The department of a byline ("Thanh Sang - Văn phòng HĐND và UBND").
+    pub author_department: Option<DepartmentId>,
     pub summary: String,
     pub image: Option<Image>,
     pub html: String,
@@ -206,7 +208,7 @@ pub fn resolve(
     );
     let pages = resolve_pages(&docs.pages, opts, &mut problems);
     let mut articles = resolve_articles(
-        &docs.articles,
+        &docs,
         &config,
         opts,
         &official_index,
@@ -546,7 +548,7 @@ fn check_page_slugs(pages: &[Page], problems: &mut Problems) {
 
 /// Articles (in file order) with the tag names they gave, to be sorted by the caller.
 fn resolve_articles(
-    docs: &[Document<ArticleMeta>],
+    all: &Documents,
     config: &Config,
     opts: &ResolveOptions,
     officials: &NameIndex<OfficialId>,
@@ -557,7 +559,8 @@ fn resolve_articles(
     let tz = &config.timezone;
     let mut out = Vec::new();
     let mut seen_slugs: HashMap<String, PathBuf> = HashMap::new();
-    for doc in docs {
+    let targets = all.mentions.targets();
+    for doc in &all.articles {
         let meta = &doc.meta;
         if meta.draft && !opts.drafts {
             continue;
@@ -642,6 +645,35 @@ fn resolve_articles(
             }
         }
 
+        // Names found in the text come after those given in front matter.
+        for t in &doc.body.mentions {
+            let target = &targets[*t];
+            match target.kind {
+                EntityKind::Official => {
+                    if let Ok(id) = officials.resolve(&target.slug)
+                        && !official_ids.contains(&id)
+                    {
+                        official_ids.push(id);
+                    }
+                }
+                EntityKind::Department => {
+                    if let Ok(id) = departments.resolve(&target.slug)
+                        && !department_ids.contains(&id)
+                    {
+                        department_ids.push(id);
+                    }
+                }
+            }
+        }
+        let byline = doc.body.byline.as_ref();
+        let author_department =
+            byline.and_then(|b| departments.resolve(&targets[b.department].slug).ok());
+        if let Some(d) = author_department
+            && !department_ids.contains(&d)
+        {
+            department_ids.push(d);
+        }
+
         let bundle = doc.source.bundle_dir.as_ref().map(|dir| Bundle {
             dir: dir.clone(),
             assets: doc.source.bundle_assets.clone(),
@@ -700,7 +732,9 @@ fn resolve_articles(
                     .author
                     .as_ref()
                     .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty()),
+                    .filter(|a| !a.is_empty())
+                    .or_else(|| byline.map(|b| b.author.clone())),
+                author_department,
                 summary,
                 image,
                 html: doc.body.html.clone(),

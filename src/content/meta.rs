@@ -129,6 +129,12 @@ pub struct ArticleMeta {
     pub slug: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Find officials and departments named in the text (default: the site's setting).
+    #[serde(default)]
+    pub detect_mentions: Option<bool>,
+    /// Names (or slugs) found in the text by mistake, not to count or link.
+    #[serde(default)]
+    pub exclude_mentions: Vec<String>,
 }
 
 /// Phone and email of an official.

@@ -15,9 +15,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::error::{Diagnostic, Problem};
-use crate::markdown::{self, Rendered};
-use crate::vietnamese;
+use crate::config::MentionSettings;
+use crate::error::{Diagnostic, EntityKind, Location, Problem};
+use crate::markdown::{self, MentionScan, Rendered};
+use crate::mentions::{MentionIndex, Target};
+use crate::{urls, vietnamese};
 pub use meta::{ArticleMeta, DateInput, DepartmentMeta, OfficialMeta, PageMeta};
 
 /// The folder under the site root that holds every document.
@@ -234,61 +236,195 @@ pub struct Document<M> {
 }
 
 /// Every parsed document of a site, by kind.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Documents {
     pub articles: Vec<Document<ArticleMeta>>,
     pub officials: Vec<Document<OfficialMeta>>,
     pub departments: Vec<Document<DepartmentMeta>>,
     pub pages: Vec<Document<PageMeta>>,
+    /// The names of every official and department, as searched for in articles.
+    pub mentions: MentionIndex,
 }
 
-enum AnyDocument {
-    Article(Document<ArticleMeta>),
-    Official(Document<OfficialMeta>),
-    Department(Document<DepartmentMeta>),
-    Page(Document<PageMeta>),
+/// How bodies are rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseOptions<'a> {
+    /// The base path of the site (`/` or `/path/`).
+    pub base_path: &'a str,
+    pub mentions: MentionSettings,
 }
 
-/// Parse every source in parallel. Returns the documents that parsed and one diagnostic per
-/// document that did not.
-pub fn parse_all(sources: Vec<Source>, base_path: &str) -> (Documents, Vec<Diagnostic>) {
-    let parsed: Vec<Result<AnyDocument, Diagnostic>> = sources
-        .into_par_iter()
-        .map(|s| parse_source(s, base_path))
-        .collect();
-    let mut docs = Documents::default();
+/// The slug of an official or department: its file name, slugified.
+pub fn entity_slug(stem: &str) -> String {
+    vietnamese::slugify(stem)
+}
+
+/// Parse every source in parallel: officials, departments and pages first, then articles,
+/// scanned for the names of the first two. Returns the documents that parsed and one
+/// diagnostic per document that did not.
+pub fn parse_all(sources: Vec<Source>, opts: &ParseOptions) -> (Documents, Vec<Diagnostic>) {
+    let (articles, others): (Vec<Source>, Vec<Source>) =
+        sources.into_iter().partition(|s| s.kind == Kind::Article);
     let mut problems = Vec::new();
+    let mut officials = Vec::new();
+    let mut departments = Vec::new();
+    let mut pages = Vec::new();
+    let parsed: Vec<Result<AnyDocument, Diagnostic>> = others
+        .into_par_iter()
+        .map(|s| {
+            Ok(match s.kind {
+                Kind::Official => AnyDocument::Official(parse_document(s, opts.base_path)?),
+                Kind::Department => AnyDocument::Department(parse_document(s, opts.base_path)?),
+                _ => AnyDocument::Page(parse_document(s, opts.base_path)?),
+            })
+        })
+        .collect();
     for p in parsed {
         match p {
-            Ok(AnyDocument::Article(d)) => docs.articles.push(d),
-            Ok(AnyDocument::Official(d)) => docs.officials.push(d),
-            Ok(AnyDocument::Department(d)) => docs.departments.push(d),
-            Ok(AnyDocument::Page(d)) => docs.pages.push(d),
+            Ok(AnyDocument::Official(d)) => officials.push(d),
+            Ok(AnyDocument::Department(d)) => departments.push(d),
+            Ok(AnyDocument::Page(d)) => pages.push(d),
+            Err(d) => problems.push(d),
+        }
+    }
+    let mentions = mention_index(&officials, &departments);
+    let paths: Vec<String> = mentions
+        .targets()
+        .iter()
+        .map(|t| {
+            let path = match t.kind {
+                EntityKind::Official => urls::official(&t.slug),
+                EntityKind::Department => urls::department(&t.slug),
+            };
+            format!("/{path}")
+        })
+        .collect();
+    let parsed: Vec<Result<Document<ArticleMeta>, Diagnostic>> = articles
+        .into_par_iter()
+        .map(|s| parse_article(s, opts, &mentions, &paths))
+        .collect();
+    let mut docs = Documents {
+        articles: Vec::new(),
+        officials,
+        departments,
+        pages,
+        mentions,
+    };
+    for p in parsed {
+        match p {
+            Ok(d) => docs.articles.push(d),
             Err(d) => problems.push(d),
         }
     }
     (docs, problems)
 }
 
-fn parse_source(source: Source, base_path: &str) -> Result<AnyDocument, Diagnostic> {
-    Ok(match source.kind {
-        Kind::Article => AnyDocument::Article(parse_document(source, base_path)?),
-        Kind::Official => AnyDocument::Official(parse_document(source, base_path)?),
-        Kind::Department => AnyDocument::Department(parse_document(source, base_path)?),
-        Kind::Page => AnyDocument::Page(parse_document(source, base_path)?),
+enum AnyDocument {
+    Official(Document<OfficialMeta>),
+    Department(Document<DepartmentMeta>),
+    Page(Document<PageMeta>),
+}
+
+/// One automaton over every official's and department's names.
+fn mention_index(
+    officials: &[Document<OfficialMeta>],
+    departments: &[Document<DepartmentMeta>],
+) -> MentionIndex {
+    let officials = officials.iter().map(|d| {
+        let names = std::iter::once(d.meta.name.as_str())
+            .chain(d.meta.aliases.iter().map(String::as_str))
+            .collect();
+        (
+            Target {
+                kind: EntityKind::Official,
+                slug: entity_slug(&d.source.stem),
+            },
+            names,
+        )
+    });
+    let departments = departments.iter().map(|d| {
+        let names = std::iter::once(d.meta.name.as_str())
+            .chain(d.meta.short_name.as_deref())
+            .chain(d.meta.aliases.iter().map(String::as_str))
+            .collect();
+        (
+            Target {
+                kind: EntityKind::Department,
+                slug: entity_slug(&d.source.stem),
+            },
+            names,
+        )
+    });
+    MentionIndex::build(officials.chain(departments))
+}
+
+fn parse_article(
+    source: Source,
+    opts: &ParseOptions,
+    mentions: &MentionIndex,
+    paths: &[String],
+) -> Result<Document<ArticleMeta>, Diagnostic> {
+    let (split, meta) = split_and_deserialize::<ArticleMeta>(&source)?;
+    let mut exclude = Vec::new();
+    for name in &meta.exclude_mentions {
+        let slug = vietnamese::slugify(name);
+        let target = mentions
+            .exact(name)
+            .or_else(|| mentions.targets().iter().position(|t| t.slug == slug));
+        match target {
+            Some(t) => exclude.push(t),
+            None => {
+                return Err(Diagnostic::new(
+                    &source.rel_path,
+                    Problem::UnknownReference {
+                        kind: EntityKind::Official,
+                        name: name.clone(),
+                        suggestions: Vec::new(),
+                    },
+                )
+                .at(Location::find(&source.text, split.block_offset, name)));
+            }
+        }
+    }
+    let scan = MentionScan {
+        index: mentions,
+        paths,
+        link: opts.mentions.link,
+        exclude: &exclude,
+        byline: meta.author.is_none(),
+    };
+    let detect = meta.detect_mentions.unwrap_or(opts.mentions.detect);
+    let body = markdown::render_with(
+        split.body(&source.text),
+        opts.base_path,
+        detect.then_some(&scan),
+    );
+    let front_matter_offset = split.block_offset;
+    Ok(Document {
+        source,
+        meta,
+        body,
+        front_matter_offset,
     })
 }
 
-/// Split, deserialise and render one document.
-pub fn parse_document<M: serde::de::DeserializeOwned>(
-    source: Source,
-    base_path: &str,
-) -> Result<Document<M>, Diagnostic> {
+fn split_and_deserialize<M: serde::de::DeserializeOwned>(
+    source: &Source,
+) -> Result<(front_matter::Split, M), Diagnostic> {
     let split = front_matter::split(&source.text)
         .map_err(|(p, loc)| Diagnostic::new(&source.rel_path, p).at(loc))?;
     let meta: M = split
         .deserialize(&source.text)
         .map_err(|(p, loc)| Diagnostic::new(&source.rel_path, p).at(loc))?;
+    Ok((split, meta))
+}
+
+/// Split, deserialise and render one document (no mention scanning).
+pub fn parse_document<M: serde::de::DeserializeOwned>(
+    source: Source,
+    base_path: &str,
+) -> Result<Document<M>, Diagnostic> {
+    let (split, meta) = split_and_deserialize::<M>(&source)?;
     let body = markdown::render(split.body(&source.text), base_path);
     let front_matter_offset = split.block_offset;
     Ok(Document {
