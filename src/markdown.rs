@@ -167,12 +167,12 @@ fn scan_mentions<'a>(
         if in_link {
             continue;
         }
-        let text = match &node.data().value {
-            NodeValue::Text(t) => t.to_string(),
+        let found = match &node.data().value {
+            NodeValue::Text(t) => scan.index.find(t),
             _ => continue,
         };
         let mut to_link: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
-        for found in scan.index.find(&text) {
+        for found in found {
             if scan.exclude.contains(&found.target) {
                 continue;
             }
@@ -185,6 +185,10 @@ fn scan_mentions<'a>(
             }
         }
         if !to_link.is_empty() {
+            let text = match &node.data().value {
+                NodeValue::Text(t) => t.to_string(),
+                _ => continue,
+            };
             link_ranges(arena, node, &text, &to_link, scan.paths);
         }
     }
@@ -340,7 +344,10 @@ mod tests {
         assert_eq!(r.mentions, vec![0]);
         assert_eq!(r.html.matches("<a ").count(), 1);
         assert!(r.html.contains("<code>UBND phường</code>"));
-        let r = scan("## Lưu Thanh Bình\n\nĐồng chí Lưu Thanh Bình phát biểu.", "/");
+        let r = scan(
+            "## Lưu Thanh Bình\n\nĐồng chí Lưu Thanh Bình phát biểu.",
+            "/",
+        );
         assert!(r.html.contains("<h2>Lưu Thanh Bình</h2>"), "{}", r.html);
         assert!(r.html.contains("chí <a href=\"/can-bo/luu-thanh-binh/\">"));
     }

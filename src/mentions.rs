@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::error::EntityKind;
 use crate::vietnamese;
@@ -56,11 +56,16 @@ impl MentionIndex {
             targets.push(target);
             for name in names {
                 let key = vietnamese::match_key(name);
-                if key.chars().count() < MIN_NAME_CHARS || !seen.insert(key.clone()) {
+                if key.chars().count() < MIN_NAME_CHARS {
                     continue;
                 }
-                patterns.push(key);
-                pattern_target.push(t);
+                // Both tone placements, so lowercase text can be searched as it is.
+                for variant in vietnamese::tone_placement_variants(&key) {
+                    if seen.insert(variant.clone()) {
+                        patterns.push(variant);
+                        pattern_target.push(t);
+                    }
+                }
             }
         }
         let automaton = if patterns.is_empty() {
@@ -68,6 +73,7 @@ impl MentionIndex {
         } else {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)
                 .ok()
         };
@@ -92,6 +98,23 @@ impl MentionIndex {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };
+        // Fast path: lowercasing keeps byte offsets for Vietnamese text (already NFC), and the
+        // automaton holds both tone placements of every name.
+        let is_nfc = unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes;
+        if let Some(lower) = is_nfc
+            .then(|| vietnamese::lowercase_same_offsets(text))
+            .flatten()
+        {
+            return ac
+                .find_iter(&lower)
+                .filter(|m| is_word_boundary(&lower, m.start(), m.end()))
+                .map(|m| Found {
+                    range: m.range(),
+                    target: self.pattern_target[m.pattern().as_usize()],
+                })
+                .collect();
+        }
         let mapped = vietnamese::match_key_mapped(text);
         let key = mapped.key();
         ac.find_iter(key)

@@ -675,6 +675,110 @@ pub fn match_key_mapped(s: &str) -> MappedKey {
     MappedKey { key, spans }
 }
 
+/// Lowercase `s` when every character keeps its UTF-8 length (true of every Vietnamese
+/// letter), so that byte offsets in the result are byte offsets in `s`; `None` otherwise.
+/// Mention detection uses it as its fast path: lowercasing is several times faster than
+/// building a full [`match_key`] with offsets.
+pub fn lowercase_same_offsets(s: &str) -> Option<String> {
+    if s.is_ascii() {
+        return Some(s.to_ascii_lowercase());
+    }
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            out.push(b.to_ascii_lowercase() as char);
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next()?;
+        // Vietnamese letters by table; anything else through Unicode's mapping.
+        let l = match lower_vietnamese_letter(c) {
+            Some(l) => l,
+            None if c.is_uppercase() => {
+                let mut lower = c.to_lowercase();
+                let l = lower.next()?;
+                if lower.next().is_some() {
+                    return None;
+                }
+                l
+            }
+            None => c,
+        };
+        if l.len_utf8() != c.len_utf8() {
+            return None;
+        }
+        out.push(l);
+        i += c.len_utf8();
+    }
+    Some(out)
+}
+
+/// Tone marks that old/new placement moves.
+const TONE_MARKS: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
+
+/// The new-style spelling of one lowercase NFC word whose tone [`match_key`] put on the first
+/// vowel of a final open "oa", "oe" or "uy" (hòa → hoà, khỏe → khoẻ, thủy → thuỷ); `None` when
+/// the two styles agree.
+fn new_style_tone(word: &str) -> Option<String> {
+    let chars: Vec<char> = word.nfd().collect();
+    let bases: Vec<usize> = chars
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !is_combining_mark(**c))
+        .map(|(i, _)| i)
+        .collect();
+    let [.., before, first, second] = bases[..] else {
+        if let [first, second] = bases[..] {
+            return move_tone(&chars, None, first, second);
+        }
+        return None;
+    };
+    move_tone(&chars, Some(chars[before]), first, second)
+}
+
+fn move_tone(chars: &[char], before: Option<char>, first: usize, second: usize) -> Option<String> {
+    let pair = (chars[first], chars[second]);
+    let open_pair = matches!(pair, ('o', 'a') | ('o', 'e') | ('u', 'y'));
+    if !open_pair || (pair.0 == 'u' && before == Some('q')) {
+        return None;
+    }
+    let tone = chars[first + 1..second]
+        .iter()
+        .position(|c| TONE_MARKS.contains(c))
+        .map(|i| first + 1 + i)?;
+    let mut moved: Vec<char> = chars.to_vec();
+    let mark = moved.remove(tone);
+    moved.push(mark);
+    Some(moved.into_iter().collect::<String>().nfc().collect())
+}
+
+/// Every spelling of a [`match_key`] under old and new tone placement ("đảng ủy" →
+/// ["đảng ủy", "đảng uỷ"]), the key itself first. Used to search lowercase text directly.
+pub fn tone_placement_variants(key: &str) -> Vec<String> {
+    let mut variants = vec![String::new()];
+    for (i, word) in key.split(' ').enumerate() {
+        let alternatives: Vec<String> = std::iter::once(word.to_string())
+            .chain(new_style_tone(word))
+            .collect();
+        variants = variants
+            .iter()
+            .flat_map(|v| {
+                alternatives.iter().map(move |a| {
+                    if i == 0 {
+                        a.clone()
+                    } else {
+                        format!("{v} {a}")
+                    }
+                })
+            })
+            .collect();
+    }
+    variants
+}
+
 // ---------------------------------------------------------------------------
 // Search folding and slugs
 // ---------------------------------------------------------------------------
@@ -1551,5 +1655,33 @@ mod tests {
         assert_eq!(closest("dang uy", departments, 5), ["dang-uy"]);
         // A diacritic-only difference is closer than a different letter.
         assert_eq!(closest("Binh", ["Binz", "Bình"], 2), ["Bình", "Binz"]);
+    }
+
+    #[test]
+    fn lowercase_keeps_offsets_for_vietnamese() {
+        let s = "ĐỒNG CHÍ LƯU THANH BÌNH, Bí thư Đảng Uỷ";
+        let l = lowercase_same_offsets(s).unwrap();
+        assert_eq!(l, "đồng chí lưu thanh bình, bí thư đảng uỷ");
+        assert_eq!(l.len(), s.len());
+        assert_eq!(lowercase_same_offsets("İ"), None);
+    }
+
+    #[test]
+    fn tone_variants_cover_both_placements() {
+        assert_eq!(
+            tone_placement_variants("đảng ủy phường"),
+            vec!["đảng ủy phường", "đảng uỷ phường"]
+        );
+        assert_eq!(
+            tone_placement_variants("hòa khỏe"),
+            vec!["hòa khỏe", "hòa khoẻ", "hoà khỏe", "hoà khoẻ"]
+        );
+        assert_eq!(
+            tone_placement_variants("quý huỳnh hoàng"),
+            vec!["quý huỳnh hoàng"]
+        );
+        for v in tone_placement_variants("thủy hòa") {
+            assert_eq!(match_key(&v), "thủy hòa");
+        }
     }
 }
