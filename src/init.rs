@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 /// Why a site could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
-    #[error("{0} đã có site.toml: đây đã là một trang, không ghi đè")]
+    #[error("{0} đã có: bantin không ghi đè lên trang hay tệp sẵn có")]
     Exists(PathBuf),
     #[error("không tạo được {path}: {error}")]
     Io {
@@ -124,6 +124,9 @@ pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>, InitEr
         (PathBuf::from("content/departments/ubnd.md"), DEPARTMENT),
         (PathBuf::from("content/pages/gioi-thieu.md"), PAGE),
     ];
+    if let Some((rel, _)) = files.iter().find(|(rel, _)| dir.join(rel).exists()) {
+        return Err(InitError::Exists(dir.join(rel)));
+    }
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(&rel);

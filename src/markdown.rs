@@ -168,7 +168,7 @@ fn scan_mentions<'a>(
             continue;
         }
         let found = match &node.data().value {
-            NodeValue::Text(t) => scan.index.find(t),
+            NodeValue::Text(t) => scan.index.find_in_nfc(t),
             _ => continue,
         };
         let mut to_link: Vec<(std::ops::Range<usize>, usize)> = Vec::new();

@@ -95,14 +95,26 @@ impl MentionIndex {
 
     /// Every whole-word name in `text`, left to right.
     pub fn find(&self, text: &str) -> Vec<Found> {
+        let is_nfc = unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes;
+        self.find_impl(text, is_nfc)
+    }
+
+    /// [`MentionIndex::find`] for text known to be NFC (every document body is: the load stage
+    /// normalises), skipping the check.
+    pub fn find_in_nfc(&self, text: &str) -> Vec<Found> {
+        self.find_impl(text, true)
+    }
+
+    fn find_impl(&self, text: &str, is_nfc: bool) -> Vec<Found> {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };
-        // Fast path: lowercasing keeps byte offsets for Vietnamese text (already NFC), and the
-        // automaton holds both tone placements of every name.
-        let is_nfc = unicode_normalization::is_nfc_quick(text.chars())
-            == unicode_normalization::IsNormalized::Yes;
-        if let Some(lower) = is_nfc
+        // Fast path: lowercasing keeps byte offsets for Vietnamese text, and the automaton
+        // holds both tone placements of every name.
+        // Runs of spaces, tabs or no-break spaces need the full key, which collapses them.
+        let plain_spaces = || !text.contains("  ") && !text.contains(['\t', '\u{a0}', '\u{202f}']);
+        if let Some(lower) = (is_nfc && plain_spaces())
             .then(|| vietnamese::lowercase_same_offsets(text))
             .flatten()
         {
@@ -209,6 +221,10 @@ mod tests {
         let nfd = "Lu\u{031B}u Thanh Bi\u{0300}nh";
         assert_eq!(names(nfd)[0].0, nfd);
         assert_eq!(names("Đảng uỷ phường")[0].1, "dang-uy");
+        assert_eq!(
+            names("ông Lưu  Thanh\u{a0}Bình")[0].0,
+            "Lưu  Thanh\u{a0}Bình"
+        );
     }
 
     #[test]

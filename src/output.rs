@@ -41,6 +41,13 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 /// `path` made absolute against `base`, with `.` and `..` resolved lexically and then through
 /// the deepest existing ancestor's real path (so symlinks cannot hide where it points).
 pub fn absolute(base: &Path, path: &Path) -> PathBuf {
+    let base = if base.is_absolute() {
+        base.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(base)
+    };
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -85,7 +92,7 @@ pub fn validate_output_dir(
     home: Option<&Path>,
     force: bool,
 ) -> Result<(), OutputError> {
-    let root = absolute(Path::new("/"), root);
+    let root = absolute(Path::new("."), root);
     let out = absolute(&root, output);
     let refuse = |reason| {
         Err(OutputError::Dangerous {
@@ -97,7 +104,7 @@ pub fn validate_output_dir(
         return refuse("đây là thư mục gốc của máy");
     }
     if let Some(home) = home {
-        let home = absolute(Path::new("/"), home);
+        let home = absolute(Path::new("."), home);
         if out == home || home.starts_with(&out) {
             return refuse("đây là thư mục nhà (home) của người dùng hoặc thư mục chứa nó");
         }
@@ -261,6 +268,27 @@ mod tests {
         }
         assert!(validate_output_dir(&root, Path::new("public"), Some(&home), false).is_ok());
         assert!(validate_output_dir(&root, &tmp.path().join("out"), Some(&home), false).is_ok());
+    }
+
+    #[test]
+    fn a_relative_site_root_is_resolved_from_the_current_folder() {
+        // `bantin build` runs with `--root .` by default.
+        let cwd = std::env::current_dir().unwrap();
+        for bad in ["content/x", "static", ".", "src"] {
+            let bad = Path::new(bad);
+            let r = validate_output_dir(Path::new("."), bad, None, true);
+            let inside_source = ["content", "static", "themes", "templates"]
+                .iter()
+                .any(|s| bad.starts_with(s));
+            if inside_source || bad == Path::new(".") {
+                assert!(matches!(r, Err(OutputError::Dangerous { .. })), "{bad:?}");
+            }
+        }
+        let r = validate_output_dir(Path::new("."), Path::new("."), None, true);
+        let Err(OutputError::Dangerous { path, .. }) = r else {
+            panic!("site root accepted");
+        };
+        assert_eq!(path, cwd.canonicalize().unwrap());
     }
 
     #[test]

@@ -67,9 +67,13 @@ impl<Id: Copy + PartialEq> NameIndex<Id> {
         if let Some((id, _)) = self.by_key.get(&key) {
             return Ok(*id);
         }
-        let slug_key = vietnamese::slugify(reference);
-        if let Some((id, _)) = self.by_key.get(&slug_key) {
-            return Ok(*id);
+        // A slug written with capitals or spaces ("Luu-Thanh-Binh"): only for ASCII references,
+        // so that "Phạm Minh Dục" never falls through to `pham-minh-duc`.
+        if reference.is_ascii() {
+            let slug_key = vietnamese::slugify(reference);
+            if let Some((id, _)) = self.by_key.get(&slug_key) {
+                return Ok(*id);
+            }
         }
         Err(
             vietnamese::closest(reference, self.names.iter().map(String::as_str), 3)
@@ -97,6 +101,8 @@ mod tests {
             Ok(1)
         );
         assert_eq!(idx.resolve("nguyen-thi-hoa"), Ok(1));
+        assert_eq!(idx.resolve("Nguyen-Thi-Hoa"), Ok(1));
+        assert!(idx.resolve("Nguyễn Thị Hóa").is_err());
         assert_eq!(idx.resolve("Đảng uỷ phường"), Ok(2));
         let err = idx.resolve("Nguyễn Thị Hoà Bình").unwrap_err();
         assert_eq!(err, vec!["Nguyễn Thị Hòa".to_string()]);

@@ -22,6 +22,8 @@ use crate::vietnamese::{self, DateStyle, VietCollator};
 pub struct Renderer {
     tera: Tera,
     urls: Urls,
+    /// Template name as rendered (`article.html`) → the file it comes from, for messages.
+    origins: std::collections::HashMap<String, std::path::PathBuf>,
 }
 
 /// Build a template value from `(key, value)` pairs.
@@ -98,14 +100,6 @@ impl Renderer {
             let path = kwargs.must_get::<&str>("path")?;
             Ok::<_, tera::Error>(format!("{base}{}", path.trim_start_matches('/')))
         });
-        let template_error = |t: &TemplateFile, e: tera::Error| {
-            Diagnostic::new(
-                &t.origin,
-                Problem::Template {
-                    message: error_text(&e),
-                },
-            )
-        };
         tera.set_fallback_prefixes([theme::THEME_PREFIX])
             .map_err(|e| {
                 vec![Diagnostic::new(
@@ -120,25 +114,30 @@ impl Renderer {
             .map(|t| (t.name.as_str(), t.text.as_str()))
             .collect();
         if let Err(e) = tera.add_raw_templates(pairs) {
-            // Find which template is at fault by adding them one at a time to a scratch engine.
-            let mut problems = Vec::new();
-            for t in templates {
-                let mut probe = Tera::new();
-                if let Err(e) = probe.add_raw_template(&t.name, &t.text) {
-                    problems.push(template_error(t, e));
-                }
-            }
-            if problems.is_empty() {
-                problems.push(Diagnostic::new(
-                    "templates",
-                    Problem::Template {
-                        message: error_text(&e),
-                    },
-                ));
-            }
-            return Err(problems);
+            // Tera's report names the template and line; point the diagnostic at its file.
+            let message = error_text(&e);
+            let file = templates
+                .iter()
+                .find(|t| message.contains(&format!("{}:", t.name)))
+                .map_or_else(
+                    || std::path::PathBuf::from("templates"),
+                    |t| t.origin.clone(),
+                );
+            return Err(vec![Diagnostic::new(file, Problem::Template { message })]);
         }
-        Ok(Renderer { tera, urls })
+        let mut origins = std::collections::HashMap::new();
+        for t in templates {
+            let name = t.name.strip_prefix(theme::THEME_PREFIX).unwrap_or(&t.name);
+            // Site templates (registered bare) win over the theme's.
+            if t.name == name || !origins.contains_key(name) {
+                origins.insert(name.to_string(), t.origin.clone());
+            }
+        }
+        Ok(Renderer {
+            tera,
+            urls,
+            origins,
+        })
     }
 
     /// Render every page job in parallel. Returns (site-relative output file, bytes) in plan order.
@@ -209,7 +208,10 @@ impl Renderer {
         }
         self.tera.render(template, &ctx).map_err(|e| {
             Diagnostic::new(
-                format!("themes/{}/templates/{template}", site.config.theme),
+                self.origins
+                    .get(template)
+                    .cloned()
+                    .unwrap_or_else(|| template.into()),
                 Problem::Template {
                     message: error_text(&e),
                 },
@@ -704,7 +706,11 @@ impl Renderer {
                     Some((_, list)) => list.push(shared.official_card(site, id, None)),
                     None => groups.push((p.department, vec![shared.official_card(site, id, None)])),
                 },
-                None => former.push(shared.official_card(site, id, None)),
+                None if site.official(id).is_former(site.today) => {
+                    former.push(shared.official_card(site, id, None))
+                }
+                // No position yet (or none recorded): only in the A–Z list.
+                None => {}
             }
         }
         groups.sort_by_key(|(d, _)| site.department(*d).order);

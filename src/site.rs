@@ -17,6 +17,7 @@ use crate::content::{DepartmentMeta, Document, Documents, OfficialMeta, PageMeta
 use crate::error::{Diagnostic, EntityKind, Location, Problem};
 use crate::markdown;
 use crate::people::{NameIndex, Position};
+use crate::urls;
 use crate::vietnamese::{self, VietCollator};
 
 macro_rules! id_type {
@@ -107,9 +108,13 @@ impl Official {
         self.positions.iter().filter(move |p| p.held_on(date))
     }
 
-    /// Whether the official holds no position on `date` (but held some before).
+    /// Whether every position of the official ended before `date`.
     pub fn is_former(&self, date: Date) -> bool {
-        !self.positions.is_empty() && self.positions_on(date).next().is_none()
+        !self.positions.is_empty()
+            && self
+                .positions
+                .iter()
+                .all(|p| p.to.is_some_and(|t| t < date))
     }
 }
 
@@ -716,6 +721,19 @@ fn resolve_articles(
             }
         }
 
+        for alias in &meta.aliases {
+            if urls::alias_path(alias).is_none() {
+                problems.push(
+                    file,
+                    Problem::InvalidValue {
+                        message: format!(
+                            "địa chỉ cũ «{alias}» phải là một đường dẫn trong trang, ví dụ \"/tin-tuc/cu/bai-viet.html\""
+                        ),
+                    },
+                    locate(doc, alias),
+                );
+            }
+        }
         let summary = match &meta.summary {
             Some(s) if !s.trim().is_empty() => s.trim().to_string(),
             _ => markdown::truncate_words(&doc.body.first_paragraph, SUMMARY_CHARS),
