@@ -100,7 +100,7 @@ impl Renderer {
             let path = kwargs.must_get::<&str>("path")?;
             Ok::<_, tera::Error>(format!("{base}{}", path.trim_start_matches('/')))
         });
-        tera.set_fallback_prefixes([theme::THEME_PREFIX])
+        tera.set_fallback_prefixes([theme::THEME_PREFIX, theme::PARENT_PREFIX])
             .map_err(|e| {
                 vec![Diagnostic::new(
                     "templates",
@@ -125,12 +125,21 @@ impl Renderer {
                 );
             return Err(vec![Diagnostic::new(file, Problem::Template { message })]);
         }
+        // Where each template name resolves: the site's file, else the theme's, else the parent's.
         let mut origins = std::collections::HashMap::new();
-        for t in templates {
-            let name = t.name.strip_prefix(theme::THEME_PREFIX).unwrap_or(&t.name);
-            // Site templates (registered bare) win over the theme's.
-            if t.name == name || !origins.contains_key(name) {
-                origins.insert(name.to_string(), t.origin.clone());
+        let is_site = |name: &str| {
+            !name.starts_with(theme::THEME_PREFIX) && !name.starts_with(theme::PARENT_PREFIX)
+        };
+        for prefix in [theme::PARENT_PREFIX, theme::THEME_PREFIX, ""] {
+            for t in templates {
+                let name = if prefix.is_empty() {
+                    is_site(&t.name).then_some(t.name.as_str())
+                } else {
+                    t.name.strip_prefix(prefix)
+                };
+                if let Some(name) = name {
+                    origins.insert(name.to_string(), t.origin.clone());
+                }
             }
         }
         Ok(Renderer {

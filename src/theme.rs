@@ -5,6 +5,10 @@
 //! site's own `themes/phuong/` folder, when present, is used instead. A site's `templates/`
 //! folder overrides single templates of whichever theme is in use, and its `static/` folder wins
 //! over the theme's static files.
+//!
+//! A theme can build on another one: `themes/<name>/theme.toml` with `extends = "phuong"` makes
+//! every template, component and static file of the parent available, and the theme only holds
+//! what it changes (the high-contrast theme is a `base.html`, one component and a stylesheet).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +27,20 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/ph
 pub const DEFAULT_THEME_NAME: &str = "phuong";
 /// The prefix theme templates are registered under; site templates are registered bare.
 pub const THEME_PREFIX: &str = "theme/";
+/// The prefix of the parent theme's templates (`extends` in `theme.toml`).
+pub const PARENT_PREFIX: &str = "parent/";
+
+/// `themes/<name>/theme.toml`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeConfig {
+    /// The theme this one builds on.
+    #[serde(default)]
+    extends: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+}
 
 /// One template to register.
 #[derive(Debug, Clone)]
@@ -49,20 +67,40 @@ pub fn load(root: &Path, config: &Config) -> Result<Assets, Vec<Diagnostic>> {
     let mut statics: BTreeMap<String, AssetSource> = BTreeMap::new();
     let theme_dir = root.join("themes").join(&config.theme);
     if theme_dir.is_dir() {
-        for (rel, path) in walk(&theme_dir.join("templates")) {
-            read_template(
-                root,
-                &path,
-                format!("{THEME_PREFIX}{rel}"),
-                &mut assets,
-                &mut problems,
-            );
+        let theme_config = read_theme_config(root, &theme_dir, &mut problems);
+        if let Some(parent) = theme_config.extends {
+            let parent_dir = root.join("themes").join(&parent);
+            if parent != config.theme && parent_dir.is_dir() {
+                add_theme_dir(
+                    root,
+                    &parent_dir,
+                    PARENT_PREFIX,
+                    &mut assets,
+                    &mut statics,
+                    &mut problems,
+                );
+            } else if parent == DEFAULT_THEME_NAME {
+                embedded(&DEFAULT_THEME, PARENT_PREFIX, &mut assets, &mut statics);
+            } else {
+                problems.push(Diagnostic::new(
+                    relative(root, &theme_dir.join("theme.toml")),
+                    Problem::ThemeNotFound {
+                        name: parent,
+                        available: available_themes(root),
+                    },
+                ));
+            }
         }
-        for (rel, path) in walk(&theme_dir.join("static")) {
-            statics.insert(rel, AssetSource::File(path));
-        }
+        add_theme_dir(
+            root,
+            &theme_dir,
+            THEME_PREFIX,
+            &mut assets,
+            &mut statics,
+            &mut problems,
+        );
     } else if config.theme == DEFAULT_THEME_NAME {
-        embedded(&DEFAULT_THEME, &mut assets, &mut statics);
+        embedded(&DEFAULT_THEME, THEME_PREFIX, &mut assets, &mut statics);
     } else {
         return Err(vec![Diagnostic::new(
             crate::config::CONFIG_FILE,
@@ -102,6 +140,42 @@ pub fn available_themes(root: &Path) -> Vec<String> {
     names
 }
 
+/// The theme's `theme.toml`, if it has one.
+fn read_theme_config(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> ThemeConfig {
+    let path = dir.join("theme.toml");
+    let Ok(bytes) = std::fs::read(&path) else {
+        return ThemeConfig::default();
+    };
+    let origin = relative(root, &path);
+    let parsed = decode(&bytes)
+        .map_err(|p| (p, None))
+        .and_then(|text| crate::parse::from_toml::<ThemeConfig>(&text, &text, 0));
+    match parsed {
+        Ok(c) => c,
+        Err((p, loc)) => {
+            problems.push(Diagnostic::new(origin, p).at(loc));
+            ThemeConfig::default()
+        }
+    }
+}
+
+/// Register a theme folder's templates under `prefix` and its static files.
+fn add_theme_dir(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    assets: &mut Assets,
+    statics: &mut BTreeMap<String, AssetSource>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (rel, path) in walk(&dir.join("templates")) {
+        read_template(root, &path, format!("{prefix}{rel}"), assets, problems);
+    }
+    for (rel, path) in walk(&dir.join("static")) {
+        statics.insert(rel, AssetSource::File(path));
+    }
+}
+
 fn read_template(
     root: &Path,
     path: &Path,
@@ -121,15 +195,20 @@ fn read_template(
     }
 }
 
-fn embedded(dir: &Dir<'static>, assets: &mut Assets, statics: &mut BTreeMap<String, AssetSource>) {
+fn embedded(
+    dir: &Dir<'static>,
+    prefix: &str,
+    assets: &mut Assets,
+    statics: &mut BTreeMap<String, AssetSource>,
+) {
     for entry in dir.entries() {
         if let Some(d) = entry.as_dir() {
-            embedded(d, assets, statics);
+            embedded(d, prefix, assets, statics);
         } else if let Some(f) = entry.as_file() {
             let path = f.path().to_string_lossy().replace('\\', "/");
             if let Some(rel) = path.strip_prefix("templates/") {
                 assets.templates.push(TemplateFile {
-                    name: format!("{THEME_PREFIX}{rel}"),
+                    name: format!("{prefix}{rel}"),
                     text: String::from_utf8_lossy(f.contents()).into_owned(),
                     origin: PathBuf::from(format!("(giao diện mặc định)/{path}")),
                 });

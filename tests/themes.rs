@@ -137,3 +137,51 @@ fn a_site_static_file_wins_over_the_themes() {
         );
     }
 }
+
+#[test]
+fn a_theme_can_extend_another_and_keeps_only_what_it_changes() {
+    // The high-contrast theme holds base.html, one component and its stylesheet; every other
+    // page comes from its parent, the built-in phuong theme.
+    assert!(
+        !repo_root()
+            .join("themes/tuong-phan-cao/templates/article.html")
+            .exists()
+    );
+    let site = high_contrast_site();
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &[]);
+    let doc = page(&out, "/tin-tuc/hop-dau-nam/");
+    assert!(
+        body_classes(&out, "/tin-tuc/hop-dau-nam/").contains(&"theme-tuong-phan-cao".to_string())
+    );
+    assert_eq!(
+        doc.select(&sel("main h1")).count(),
+        1,
+        "the parent's article.html is used"
+    );
+    // The child's article_list component wins over the parent's: full dates, no thumbnails.
+    let home = page(&out, "/");
+    let dates: Vec<String> = home.select(&sel("main time")).map(text).collect();
+    assert!(
+        dates
+            .iter()
+            .any(|d| d.starts_with("Thứ ") || d.starts_with("Chủ Nhật")),
+        "{dates:?}"
+    );
+}
+
+#[test]
+fn a_theme_extending_an_unknown_theme_is_an_error() {
+    let site = high_contrast_site();
+    write(
+        site.path(),
+        "themes/tuong-phan-cao/theme.toml",
+        "extends = \"khong-co\"\n",
+    );
+    let out = site.path().join("public");
+    let o = run_build(site.path(), &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("khong-co"), "{err}");
+    assert!(err.contains("theme.toml"), "{err}");
+}
