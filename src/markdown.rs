@@ -117,23 +117,28 @@ fn take_byline<'a>(root: comrak::Node<'a>, index: &MentionIndex) -> Option<Bylin
     if text.chars().count() > 120 {
         return None;
     }
-    let (author, department) = [" - ", " – ", " — "]
-        .iter()
-        .find_map(|sep| text.split_once(sep))?;
-    let author = author.trim().trim_matches(|c: char| !c.is_alphanumeric());
-    let words: Vec<&str> = author.split_whitespace().collect();
-    let looks_like_name = (1..=6).contains(&words.len())
-        && words
-            .iter()
-            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
-        && !author.chars().any(|c| c.is_ascii_digit());
-    if !looks_like_name {
-        return None;
-    }
-    let department = index.exact(department)?;
-    if index.targets()[department].kind != EntityKind::Department {
-        return None;
-    }
+    // Try every dash between words: a department's own name may contain one
+    // ("Thanh Sang – Phòng Văn hóa - Xã hội").
+    let splits = text.match_indices([' ']).filter_map(|(i, _)| {
+        let rest = &text[i + 1..];
+        let dash = ['-', '–', '—'].into_iter().find(|d| rest.starts_with(*d))?;
+        let after = &rest[dash.len_utf8()..];
+        after.starts_with(' ').then(|| (&text[..i], &after[1..]))
+    });
+    let (author, department) = splits
+        .filter_map(|(author, department)| {
+            let author = author.trim().trim_matches(|c: char| !c.is_alphanumeric());
+            let words: Vec<&str> = author.split_whitespace().collect();
+            let looks_like_name = (1..=6).contains(&words.len())
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                && !author.chars().any(|c| c.is_ascii_digit());
+            let department = index.exact(department)?;
+            (looks_like_name && index.targets()[department].kind == EntityKind::Department)
+                .then_some((author, department))
+        })
+        .next()?;
     last.detach();
     Some(Byline {
         author: author.to_string(),
@@ -359,6 +364,7 @@ mod tests {
             "Thanh Sang – Văn phòng HĐND và UBND",
             "*Thanh Sang - Văn phòng HĐND và UBND*",
             "**Thanh Sang – Văn phòng HĐND và UBND**",
+            "Thanh Sang — Văn phòng HĐND và UBND",
         ] {
             let r = scan(&format!("Tin chính.\n\n{last}\n"), "/");
             let b = r.byline.expect(last);

@@ -160,7 +160,7 @@ impl Renderer {
             .par_iter()
             .map(|job| {
                 let html = self.render_page(site, &shared, job)?;
-                Ok((urls::output_file(&job.path), html.into_bytes()))
+                Ok((urls::output_file(&job.path), html))
             })
             .collect();
         let mut out = Vec::with_capacity(results.len());
@@ -184,15 +184,14 @@ impl Renderer {
         site: &Site,
         shared: &Shared,
         job: &PageJob,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let Some(template) = job.kind.template() else {
             let PageKind::Redirect { target } = &job.kind else {
-                return Ok(String::new());
+                return Ok(Vec::new());
             };
-            return Ok(redirect_html(
-                &self.urls.permalink(target),
-                &self.urls.link(target),
-            ));
+            return Ok(
+                redirect_html(&self.urls.permalink(target), &self.urls.link(target)).into_bytes(),
+            );
         };
         let mut ctx = Context::new();
         ctx.insert_value("site", shared.site.clone());
@@ -215,7 +214,9 @@ impl Renderer {
             ctx.insert_value("articles", shared.summaries(&listing.articles));
             ctx.insert_value("pagination", self.pagination(listing));
         }
-        self.tera.render(template, &ctx).map_err(|e| {
+        // Rendered straight into bytes: Tera's `render` would validate the UTF-8 it just wrote.
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera.render_to(template, &ctx, &mut out).map_err(|e| {
             Diagnostic::new(
                 self.origins
                     .get(template)
@@ -225,7 +226,8 @@ impl Renderer {
                     message: error_text(&e),
                 },
             )
-        })
+        })?;
+        Ok(out)
     }
 
     fn pagination(&self, l: &Listing) -> Value {
@@ -676,7 +678,10 @@ impl Renderer {
         // The head is the first official by precedence whose title is not a deputy's ("Phó …");
         // deputies hold "Phó …" titles; everyone else with a position there is a member.
         let officials = self.department_officials(site, id);
-        let is_deputy = |t: &str| t.trim_start().to_lowercase().starts_with("phó");
+        let is_deputy = |t: &str| {
+            let t = t.trim_start().to_lowercase();
+            t.starts_with("phó ") || t.starts_with("phó-")
+        };
         let head_index = officials
             .iter()
             .position(|(_, t)| !is_deputy(t))
