@@ -261,11 +261,51 @@ pub fn article_body(rng: &mut Rng) -> (String, Named) {
     (body, named)
 }
 
+/// Who a body names, as bantin's own detection sees it (used to write the front matter of the
+/// variant without detection, so that both variants build exactly the same pages).
+fn detected(index: &bantin::mentions::MentionIndex, body: &str) -> Named {
+    let mut named = Named::default();
+    for found in index.find(body) {
+        let target = &index.targets()[found.target];
+        let slug: &'static str = OFFICIALS
+            .iter()
+            .map(|o| o.0)
+            .chain(DEPARTMENTS.iter().map(|d| d.0))
+            .find(|s| *s == target.slug)
+            .unwrap_or("ubnd");
+        match target.kind {
+            bantin::error::EntityKind::Official => note(&mut named.officials, slug),
+            bantin::error::EntityKind::Department => note(&mut named.departments, slug),
+        }
+    }
+    named
+}
+
+fn mention_index() -> bantin::mentions::MentionIndex {
+    use bantin::error::EntityKind;
+    use bantin::mentions::{MentionIndex, Target};
+    let target = |kind, slug: &str| Target {
+        kind,
+        slug: slug.to_string(),
+    };
+    MentionIndex::build(
+        OFFICIALS
+            .iter()
+            .map(|o| (target(EntityKind::Official, o.0), vec![o.1]))
+            .chain(
+                DEPARTMENTS
+                    .iter()
+                    .map(|d| (target(EntityKind::Department, d.0), vec![d.1, d.2])),
+            ),
+    )
+}
+
 /// Write a whole synthetic site with `n` articles into `root`. With `detect_mentions` off, each
 /// article lists in its front matter the officials and departments its text names (and its
 /// byline author), so both variants produce the same pages and differ only in detection.
 pub fn write_site(root: &Path, n: usize, seed: u64, detect_mentions: bool) -> std::io::Result<()> {
     let mut rng = Rng::new(seed);
+    let index = mention_index();
     std::fs::create_dir_all(root.join("content/officials"))?;
     std::fs::create_dir_all(root.join("content/departments"))?;
     std::fs::create_dir_all(root.join("content/pages"))?;
@@ -306,7 +346,12 @@ pub fn write_site(root: &Path, n: usize, seed: u64, detect_mentions: bool) -> st
         std::fs::create_dir_all(&dir)?;
         let topic = rng.pick(TOPICS);
         let tags: Vec<String> = (0..2).map(|_| format!("\"{}\"", rng.pick(TAGS))).collect();
-        let (body, named) = article_body(&mut rng);
+        let (body, _) = article_body(&mut rng);
+        let named = if detect_mentions {
+            Named::default()
+        } else {
+            detected(&index, &body)
+        };
         let quoted = |l: &[&str]| {
             l.iter()
                 .map(|s| format!("\"{s}\""))
