@@ -206,6 +206,7 @@ pub fn resolve(
     let (departments, dept_index) = resolve_departments(&docs.departments, &mut problems);
     let (officials, official_index) = resolve_officials(
         &docs.officials,
+        &departments,
         &dept_index,
         static_files,
         &config,
@@ -409,6 +410,7 @@ fn resolve_departments(
 
 fn resolve_officials(
     docs: &[Document<OfficialMeta>],
+    department_list: &[Department],
     departments: &NameIndex<DepartmentId>,
     static_files: &StaticFiles,
     config: &Config,
@@ -416,10 +418,22 @@ fn resolve_officials(
 ) -> (Vec<Official>, NameIndex<OfficialId>) {
     let mut index = NameIndex::default();
     let mut officials = Vec::new();
+    // Precedence: the `order` field, then the order of the body of the first position, then the
+    // name the Vietnamese way.
+    let collator = VietCollator::new();
+    let body_order = |doc: &Document<OfficialMeta>| {
+        doc.meta
+            .positions
+            .first()
+            .and_then(|p| departments.resolve(&p.department).ok())
+            .map_or(i64::MAX, |d| department_list[d.0].order)
+    };
     let mut sorted: Vec<&Document<OfficialMeta>> = docs.iter().collect();
     sorted.sort_by(|a, b| {
-        (a.meta.order.unwrap_or(i64::MAX), &a.source.stem)
-            .cmp(&(b.meta.order.unwrap_or(i64::MAX), &b.source.stem))
+        (a.meta.order.unwrap_or(i64::MAX), body_order(a))
+            .cmp(&(b.meta.order.unwrap_or(i64::MAX), body_order(b)))
+            .then_with(|| collator.compare_person_names(&a.meta.name, &b.meta.name))
+            .then_with(|| a.source.stem.cmp(&b.source.stem))
     });
     for doc in sorted {
         let Some(slug) = file_slug(doc, problems) else {

@@ -817,3 +817,40 @@ fn two_builds_are_byte_identical() {
         assert!(bytes == &fb[rel], "{rel} differs between two builds");
     }
 }
+
+/// The example's article written like the reference article names five officials with their
+/// titles and several bodies in its running text, and ends with a byline; none of them is in
+/// its front matter. Every one is found and linked from the text, and the byline is read.
+#[test]
+fn the_reference_style_article_resolves_every_official_and_body_it_names() {
+    let source = std::fs::read_to_string(
+        repo_root().join("content/articles/2025/dang-uy-tong-ket-cong-tac-nam-2025.md"),
+    )
+    .unwrap();
+    let front_matter = source.split("+++").nth(1).unwrap();
+    assert!(!front_matter.contains("officials") && !front_matter.contains("author"));
+    let doc = page(out(), "/tin-tuc/dang-uy-tong-ket-cong-tac-nam-2025/");
+    // Links inside the article's body text (the theme puts it in `.content`).
+    let links: BTreeSet<String> = doc
+        .select(&sel("main article .content a[href]"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    for expected in [
+        "/can-bo/luu-thanh-binh/",
+        "/can-bo/ly-hoang-tuan/",
+        "/can-bo/duong-anh-phong/",
+        "/can-bo/truong-the-kieu/",
+        "/can-bo/pham-minh-duc/",
+        "/don-vi/dang-uy/",
+        "/don-vi/ubnd/",
+        "/don-vi/hdnd/",
+    ] {
+        assert!(links.contains(expected), "{expected} not linked: {links:?}");
+    }
+    let main_text = text(main_of(&doc));
+    assert!(main_text.contains("Minh Khoa"), "byline author shown");
+    assert!(
+        !main_text.contains("Minh Khoa - Văn phòng"),
+        "the byline paragraph is not left in the text"
+    );
+}
