@@ -6,8 +6,15 @@ use std::process::ExitCode;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use clap::{Parser, Subcommand};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use bantin::config::Config;
 use bantin::error::Diagnostic;
-use bantin::pipeline::{self, BuildError, BuildOptions};
+use bantin::pipeline::{self, BuildError, BuildOptions, Session};
+use bantin::serve;
+use bantin::watch::{Batch, Watcher};
 
 /// bantin: trình tạo trang tin tĩnh cho phường, xã.
 ///
@@ -50,6 +57,49 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Xem thử khi đang viết: dựng trang, mở máy chủ xem thử, tự dựng lại và tải lại trình duyệt
+    /// mỗi khi lưu tệp.
+    ///
+    /// Ví dụ:
+    ///   bantin serve
+    ///   bantin serve --port 8080 --open
+    ///
+    /// Trang xem thử có cả bài nháp (đánh dấu "Bản nháp"). Nếu tệp có lỗi, lỗi hiện ở đây và
+    /// trên trình duyệt; lưu lại bản đúng là hết. Nhấn Ctrl-C để dừng.
+    #[command(verbatim_doc_comment)]
+    Serve {
+        /// Địa chỉ lắng nghe. Mặc định chỉ máy này (127.0.0.1).
+        #[arg(long, default_value = "127.0.0.1", value_name = "ĐỊA_CHỈ")]
+        bind: String,
+        /// Cổng. Ví dụ: --port 8080
+        #[arg(long, short, default_value_t = 1111, value_name = "CỔNG")]
+        port: u16,
+        /// Mở trình duyệt khi máy chủ sẵn sàng.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Tự dựng lại trang vào thư mục xuất mỗi khi lưu tệp (không mở máy chủ).
+    ///
+    /// Ví dụ:
+    ///   bantin watch
+    ///   bantin watch --output /srv/www/phuong --drafts
+    ///
+    /// Chỉ những tệp thay đổi được ghi lại. Nhấn Ctrl-C để dừng.
+    #[command(verbatim_doc_comment)]
+    Watch {
+        /// Thư mục xuất. Mặc định: output_dir trong site.toml ("public").
+        #[arg(long, short, value_name = "THƯ_MỤC")]
+        output: Option<PathBuf>,
+        /// Thay base_url của site.toml.
+        #[arg(long, value_name = "ĐỊA_CHỈ")]
+        base_url: Option<String>,
+        /// Xuất cả bài nháp (draft = true).
+        #[arg(long)]
+        drafts: bool,
+        /// Cho phép thay thế một thư mục xuất không do bantin tạo ra.
+        #[arg(long)]
+        force: bool,
+    },
     /// Tạo một trang mới, dựng được ngay: site.toml và content/ với bài, cán bộ, đơn vị mẫu.
     ///
     /// Ví dụ:
@@ -80,6 +130,208 @@ fn main() -> ExitCode {
             now: None,
         }),
         Command::Init { dir } => init(cli.root.join(dir)),
+        Command::Serve { bind, port, open } => serve(cli.root, &bind, port, open),
+        Command::Watch {
+            output,
+            base_url,
+            drafts,
+            force,
+        } => watch(BuildOptions {
+            root: cli.root,
+            output,
+            base_url,
+            drafts,
+            force,
+            now: None,
+        }),
+    }
+}
+
+/// Set by Ctrl-C; the watch loops poll it.
+fn stop_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let f = flag.clone();
+    // If a handler cannot be installed, Ctrl-C still ends the process (without cleanup).
+    let _ = ctrlc::set_handler(move || f.store(true, Ordering::SeqCst));
+    flag
+}
+
+fn clock() -> String {
+    jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
+}
+
+/// One rebuild: print what happened and tell the browsers.
+fn rebuild(session: &mut Session, events: Option<&serve::Broadcaster>) {
+    match session.rebuild() {
+        Ok(s) => {
+            println!(
+                "[{}] Đã cập nhật: {} tệp ghi, {} tệp xóa ({} trang, {} bài viết) trong {} ms.",
+                clock(),
+                s.written.len(),
+                s.removed.len(),
+                s.pages,
+                s.articles,
+                s.elapsed.as_millis()
+            );
+            if let Some(events) = events {
+                events.send(serve::Event::Reloaded {
+                    css_only: s.css_only(),
+                });
+            }
+        }
+        Err(BuildError::Content(diags)) => {
+            report(&diags);
+            eprintln!(
+                "[{}] Chưa cập nhật: {} lỗi. Trang xem thử giữ bản đúng gần nhất; sửa rồi lưu lại.",
+                clock(),
+                diags.len()
+            );
+            if let Some(events) = events {
+                events.send(serve::Event::Failed {
+                    problems: diags.iter().map(one_line).collect(),
+                });
+            }
+        }
+        Err(e) => {
+            eprintln!("[{}] lỗi: {e}", clock());
+            if let Some(events) = events {
+                events.send(serve::Event::Failed {
+                    problems: vec![e.to_string()],
+                });
+            }
+        }
+    }
+}
+
+/// A diagnostic on one line, for the browser overlay.
+fn one_line(d: &Diagnostic) -> String {
+    match d.problem.hint() {
+        Some(h) => format!("{d} — cách sửa: {h}"),
+        None => d.to_string(),
+    }
+}
+
+/// Start watching the site (before the first build, so no save is missed).
+fn start_watching(root: &std::path::Path, output: &std::path::Path) -> Option<Watcher> {
+    let root = bantin::output::absolute(std::path::Path::new("."), root);
+    match Watcher::new(&root, vec![output.to_path_buf()]) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            eprintln!("lỗi: {e}");
+            None
+        }
+    }
+}
+
+/// Rebuild on every batch of changes until Ctrl-C.
+fn watch_loop(
+    session: &mut Session,
+    watcher: &Watcher,
+    events: Option<&serve::Broadcaster>,
+    stop: &AtomicBool,
+) {
+    while !stop.load(Ordering::SeqCst) {
+        match watcher.next_batch(Duration::from_millis(200)) {
+            Batch::Changed(_) => rebuild(session, events),
+            Batch::Idle => {}
+            Batch::Closed => break,
+        }
+    }
+}
+
+fn watch(opts: BuildOptions) -> ExitCode {
+    let config = match pipeline::load_config(&opts) {
+        Ok(c) => c,
+        Err(BuildError::Content(diags)) => {
+            report(&diags);
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            eprintln!("lỗi: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = pipeline::output_dir(&opts, &config);
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if let Err(e) =
+        bantin::output::validate_output_dir(&opts.root, &out, home.as_deref(), opts.force)
+    {
+        eprintln!("lỗi: {e}");
+        return ExitCode::from(1);
+    }
+    let stop = stop_flag();
+    let root = opts.root.clone();
+    let Some(watcher) = start_watching(&root, &out) else {
+        return ExitCode::from(1);
+    };
+    let mut session = Session::new(opts, out.clone());
+    rebuild(&mut session, None);
+    println!(
+        "Đang theo dõi {} — lưu tệp là trang được dựng lại vào {}. Ctrl-C để dừng.",
+        root.display(),
+        out.display()
+    );
+    watch_loop(&mut session, &watcher, None, &stop);
+    println!("Đã dừng.");
+    ExitCode::SUCCESS
+}
+
+fn serve(root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCode {
+    if let Err(e) = Config::load(&root) {
+        report(&e);
+        return ExitCode::from(1);
+    }
+    // The preview is written to a private temporary folder, removed on exit.
+    let out = std::env::temp_dir().join(format!("bantin-serve-{}", std::process::id()));
+    let events = serve::Broadcaster::new();
+    let server = match serve::Server::start(bind, port, out.clone(), events.clone()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("lỗi: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let url = server.url();
+    if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
+        println!("Chú ý: máy chủ xem thử đang mở cho các máy khác trong mạng ({bind}).");
+    }
+    let stop = stop_flag();
+    let opts = BuildOptions {
+        root: root.clone(),
+        output: Some(out.clone()),
+        base_url: Some(url.clone()),
+        drafts: true,
+        force: true,
+        now: None,
+    };
+    let Some(watcher) = start_watching(&root, &out) else {
+        server.stop();
+        return ExitCode::from(1);
+    };
+    let mut session = Session::new(opts, out.clone());
+    rebuild(&mut session, Some(&events));
+    println!("Xem thử tại {url} — lưu tệp là trang tự cập nhật. Ctrl-C để dừng.");
+    if open {
+        open_browser(&url);
+    }
+    watch_loop(&mut session, &watcher, Some(&events), &stop);
+    server.stop();
+    let _ = std::fs::remove_dir_all(&out);
+    println!("Đã dừng máy chủ xem thử.");
+    ExitCode::SUCCESS
+}
+
+/// Open `url` in the default browser, best effort.
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(cmd).arg(url).spawn().is_err() {
+        println!("Không mở được trình duyệt; hãy mở {url}");
     }
 }
 

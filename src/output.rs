@@ -211,6 +211,121 @@ fn fill_staging(
     )
 }
 
+/// What a [`sync_site`] changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Site-relative paths written (new or changed bytes).
+    pub written: Vec<String>,
+    /// Site-relative paths removed (no longer part of the site).
+    pub removed: Vec<String>,
+}
+
+/// Make `output` hold exactly `pages` and `copies`, in place: a file whose bytes are unchanged
+/// is not touched (its modification time stays), changed files are replaced atomically
+/// (written beside and renamed), and files no longer in the site are removed. Used by `watch`
+/// and `serve`, where each rebuild changes a handful of files; the result is the same folder a
+/// clean build writes.
+pub fn sync_site(
+    output: &Path,
+    pages: &[(String, Vec<u8>)],
+    copies: &[CopyJob],
+) -> Result<SyncReport, OutputError> {
+    std::fs::create_dir_all(output).map_err(io(output))?;
+    let bad_path = |rel: &str| OutputError::Dangerous {
+        path: PathBuf::from(rel),
+        reason: "đường dẫn ra ngoài thư mục xuất",
+    };
+    let mut wanted: std::collections::HashSet<String> = std::collections::HashSet::new();
+    wanted.insert(MARKER.to_string());
+    for (rel, _) in pages {
+        wanted.insert(rel.clone());
+    }
+    for c in copies {
+        wanted.insert(c.to.clone());
+    }
+    let mut written: Vec<String> = copies
+        .par_iter()
+        .filter(|c| !pages.iter().any(|(p, _)| *p == c.to))
+        .map(|c| {
+            let dest = safe_join(output, &c.to).ok_or_else(|| bad_path(&c.to))?;
+            let bytes: std::borrow::Cow<[u8]> = match &c.from {
+                AssetSource::Embedded(b) => std::borrow::Cow::Borrowed(b),
+                AssetSource::File(src) => {
+                    std::borrow::Cow::Owned(std::fs::read(src).map_err(io(src))?)
+                }
+            };
+            write_if_changed(&dest, &bytes).map(|changed| changed.then(|| c.to.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let pages_written: Vec<String> = pages
+        .par_iter()
+        .map(|(rel, bytes)| {
+            let dest = safe_join(output, rel).ok_or_else(|| bad_path(rel))?;
+            write_if_changed(&dest, bytes).map(|changed| changed.then(|| rel.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    written.extend(pages_written);
+    write_if_changed(
+        &output.join(MARKER),
+        b"This folder is written by bantin; each build replaces it whole.\n",
+    )?;
+    let mut removed = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let Ok(rel) = entry.path().strip_prefix(output) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            dirs.push(entry.path().to_path_buf());
+        } else if !wanted.contains(&rel) {
+            std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
+            removed.push(rel);
+        }
+    }
+    // Folders left empty (deepest first).
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in dirs {
+        let _ = std::fs::remove_dir(&d);
+    }
+    written.sort();
+    removed.sort();
+    Ok(SyncReport { written, removed })
+}
+
+/// Write `bytes` to `path` unless it already holds them; returns whether it wrote.
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, OutputError> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+    {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    // Write beside, then rename: a reader (the dev server) never sees half a file.
+    let tmp = path.with_file_name(format!(
+        ".{}.bantin-tmp",
+        path.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    ));
+    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io(path))?;
+    Ok(true)
+}
+
 /// Replace `output` with `staging`: the old folder is moved aside first and removed last.
 fn swap_in(staging: &Path, output: &Path) -> Result<(), OutputError> {
     let old = sibling(output, "bantin-old");
@@ -322,6 +437,42 @@ mod tests {
         assert!(out.join(MARKER).exists());
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging or old folders left behind");
+    }
+
+    #[test]
+    fn sync_touches_only_what_changed_and_removes_the_rest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let pages = vec![
+            ("index.html".to_string(), b"one".to_vec()),
+            ("a/index.html".to_string(), b"a".to_vec()),
+        ];
+        let r = sync_site(&out, &pages, &[]).unwrap();
+        assert_eq!(r.written, vec!["a/index.html", "index.html"]);
+        let before = std::fs::metadata(out.join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let pages = vec![
+            ("index.html".to_string(), b"two".to_vec()),
+            pages[1].clone(),
+        ];
+        let r = sync_site(&out, &pages, &[]).unwrap();
+        assert_eq!(r.written, vec!["index.html"]);
+        assert!(r.removed.is_empty());
+        let after = std::fs::metadata(out.join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(
+            before, after,
+            "an unchanged file keeps its modification time"
+        );
+        let r = sync_site(&out, &pages[..1], &[]).unwrap();
+        assert_eq!(r.removed, vec!["a/index.html"]);
+        assert!(!out.join("a").exists(), "empty folders are removed");
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
     }
 
     #[test]

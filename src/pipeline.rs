@@ -84,6 +84,15 @@ pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
 
 /// Run every stage but the write.
 pub fn generate(opts: &BuildOptions, config: Config) -> Result<Generated, Vec<Diagnostic>> {
+    generate_cached(opts, config, &mut content::ParseCache::default())
+}
+
+/// [`generate`], reusing the parsed articles of `cache` that did not change.
+pub fn generate_cached(
+    opts: &BuildOptions,
+    config: Config,
+    cache: &mut content::ParseCache,
+) -> Result<Generated, Vec<Diagnostic>> {
     let root = &opts.root;
     let mut problems = Vec::new();
     let assets = match theme::load(root, &config) {
@@ -107,7 +116,7 @@ pub fn generate(opts: &BuildOptions, config: Config) -> Result<Generated, Vec<Di
         base_path: config.base_url.path(),
         mentions: config.mentions,
     };
-    let (docs, parse_problems) = content::parse_all(sources.files, &parse_opts);
+    let (docs, parse_problems) = content::parse_all_cached(sources.files, &parse_opts, cache);
     problems.extend(parse_problems);
     let statics: StaticFiles = assets
         .as_ref()
@@ -178,4 +187,63 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         departments: generated.site.departments.len(),
         elapsed: started.elapsed(),
     })
+}
+
+/// What one rebuild of a [`Session`] changed.
+#[derive(Debug, Clone)]
+pub struct RebuildSummary {
+    pub written: Vec<String>,
+    pub removed: Vec<String>,
+    pub pages: usize,
+    pub articles: usize,
+    pub elapsed: Duration,
+}
+
+impl RebuildSummary {
+    /// Whether only stylesheets changed (a browser can swap them without reloading).
+    pub fn css_only(&self) -> bool {
+        !self.written.is_empty()
+            && self.removed.is_empty()
+            && self.written.iter().all(|p| p.ends_with(".css"))
+    }
+}
+
+/// A build kept alive between rebuilds, for `watch` and `serve`: each rebuild runs the whole
+/// pipeline and syncs the output folder in place, touching only the files whose bytes changed.
+/// A failed rebuild leaves the output as the last good build left it.
+pub struct Session {
+    opts: BuildOptions,
+    output: PathBuf,
+    cache: content::ParseCache,
+}
+
+impl Session {
+    /// A session writing to `output` (already validated by the caller).
+    pub fn new(opts: BuildOptions, output: PathBuf) -> Session {
+        Session {
+            opts,
+            output,
+            cache: content::ParseCache::default(),
+        }
+    }
+
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
+    /// Rebuild everything and bring the output folder up to date.
+    pub fn rebuild(&mut self) -> Result<RebuildSummary, BuildError> {
+        let started = Instant::now();
+        let config = load_config(&self.opts)?;
+        let generated =
+            generate_cached(&self.opts, config, &mut self.cache).map_err(BuildError::Content)?;
+        let report = output::sync_site(&self.output, &generated.pages, &generated.plan.copies)?;
+        Ok(RebuildSummary {
+            written: report.written,
+            removed: report.removed,
+            pages: generated.pages.len(),
+            articles: generated.site.articles.len(),
+            elapsed: started.elapsed(),
+        })
+    }
 }

@@ -263,8 +263,53 @@ pub fn entity_slug(stem: &str) -> String {
 /// scanned for the names of the first two. Returns the documents that parsed and one
 /// diagnostic per document that did not.
 pub fn parse_all(sources: Vec<Source>, opts: &ParseOptions) -> (Documents, Vec<Diagnostic>) {
+    parse_all_cached(sources, opts, &mut ParseCache::default())
+}
+
+/// Parsed articles kept between rebuilds (`watch`, `serve`): an article whose text did not
+/// change is not parsed again, as long as nothing its parse depends on changed (the officials'
+/// and departments' files, the base path, the mention settings).
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    /// What every cached parse depends on besides the article's own text.
+    depends_on: Option<ParseInputs>,
+    articles: std::collections::HashMap<PathBuf, Document<ArticleMeta>>,
+}
+
+/// Everything an article's parse depends on besides its own text: the base path, the mention
+/// settings, and the officials' and departments' files (their names make the mention index).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ParseInputs {
+    base_path: String,
+    detect: bool,
+    link: bool,
+    people: Vec<(PathBuf, String)>,
+}
+
+/// [`parse_all`], reusing and refreshing `cache`.
+pub fn parse_all_cached(
+    sources: Vec<Source>,
+    opts: &ParseOptions,
+    cache: &mut ParseCache,
+) -> (Documents, Vec<Diagnostic>) {
     let (articles, others): (Vec<Source>, Vec<Source>) =
         sources.into_iter().partition(|s| s.kind == Kind::Article);
+    let mut people: Vec<(PathBuf, String)> = others
+        .iter()
+        .filter(|s| s.kind != Kind::Page)
+        .map(|s| (s.rel_path.clone(), s.text.clone()))
+        .collect();
+    people.sort();
+    let depends_on = Some(ParseInputs {
+        base_path: opts.base_path.to_string(),
+        detect: opts.mentions.detect,
+        link: opts.mentions.link,
+        people,
+    });
+    if cache.depends_on != depends_on {
+        cache.articles.clear();
+        cache.depends_on = depends_on;
+    }
     let mut problems = Vec::new();
     let mut officials = Vec::new();
     let mut departments = Vec::new();
@@ -299,10 +344,19 @@ pub fn parse_all(sources: Vec<Source>, opts: &ParseOptions) -> (Documents, Vec<D
             format!("/{path}")
         })
         .collect();
+    let cached = &cache.articles;
     let parsed: Vec<Result<Document<ArticleMeta>, Diagnostic>> = articles
         .into_par_iter()
-        .map(|s| parse_article(s, opts, &mentions, &paths))
+        .map(|s| match cached.get(&s.rel_path) {
+            Some(doc)
+                if doc.source.text == s.text && doc.source.bundle_assets == s.bundle_assets =>
+            {
+                Ok(doc.clone())
+            }
+            _ => parse_article(s, opts, &mentions, &paths),
+        })
         .collect();
+    cache.articles.clear();
     let mut docs = Documents {
         articles: Vec::new(),
         officials,
@@ -312,7 +366,10 @@ pub fn parse_all(sources: Vec<Source>, opts: &ParseOptions) -> (Documents, Vec<D
     };
     for p in parsed {
         match p {
-            Ok(d) => docs.articles.push(d),
+            Ok(d) => {
+                cache.articles.insert(d.source.rel_path.clone(), d.clone());
+                docs.articles.push(d);
+            }
             Err(d) => problems.push(d),
         }
     }
