@@ -1,63 +1,114 @@
-//! The preview server of `bantin serve`: the preview folder over HTTP, and live reload.
+//! The preview HTTP server of `bantin serve`: static files from the preview folder, path
+//! safety, the live-reload script and server-sent events.
 //!
-//! It serves only files inside its folder (decoded `..`, encoded slashes, absolute paths and
-//! symlinks out are all 404), never lists folders, answers missing pages with the site's own
-//! 404 page, and injects [`RELOAD_SCRIPT`] into every HTML page it serves (never into `build`
-//! output). The script listens on `/__bantin/events` (server-sent events) for a reload after
-//! each rebuild, or for the problems of a failed one, shown over the last good page.
+//! - Files are read from disk on every request (the watcher rewrites the folder between
+//!   requests); nothing is cached, and every answer carries `Cache-Control: no-store`.
+//! - A request path is percent-decoded segment by segment; any `..` or `.` segment, encoded
+//!   slash or backslash, NUL byte, empty segment or malformed escape is a 404, and so is any
+//!   file whose canonical path (symlinks followed) is not inside the canonical preview folder.
+//! - Every HTML answer carries [`RELOAD_SCRIPT`] just before its last `</body>`. The script
+//!   listens on `/__bantin/events` (server-sent events) for `reload` and `failed` events sent
+//!   through a [`Broadcaster`].
+//!
+//! Threads: tiny_http reads and parses each connection on its own thread, so slow or
+//! misbehaving clients never hold one of the [`WORKERS`] worker threads that answer parsed
+//! requests; each event stream gets its own small thread. [`Server::stop`] ends them all.
+//! tiny_http 0.12 sets no timeout and no size limit on a request head: a client that sends an
+//! endless header costs one tiny_http thread and the memory of what it sent, until it hangs up.
+//! That is acceptable for a preview answering this computer (and, with `--bind`, a few phones
+//! of the office network); it is not a server for the internet.
 
-use std::io::Write;
-use std::net::TcpListener;
-use std::path::{Component, Path, PathBuf};
+use std::io::{self, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use tiny_http::{Header, Method, Request, Response};
 
-/// The path of the event stream.
+use crate::error::Diagnostic;
+
+/// The path of the server-sent events stream.
 pub const EVENTS_PATH: &str = "/__bantin/events";
 
-/// Request-handling threads (each event stream gets its own thread besides these).
-const WORKERS: usize = 4;
+/// Worker threads answering requests (file reads are quick; event streams have their own
+/// threads).
+pub const WORKERS: usize = 8;
+
+/// How often an idle event stream sends a `: ping` comment, so dead connections are noticed.
+pub const PING_INTERVAL: Duration = Duration::from_secs(15);
+
+/// At most this many event streams at once (one per open tab; a stream whose tab is gone ends
+/// at its next write). More are refused with 503 rather than costing a thread each.
+const MAX_STREAMS: usize = 256;
+
+/// How often blocked threads wake up to notice [`Server::stop`].
+const POLL: Duration = Duration::from_millis(200);
+
+/// How long [`Server::stop`] waits for threads still writing to a client that does not read.
+const STOP_GRACE: Duration = Duration::from_secs(3);
+
+const HTML: &str = "text/html; charset=utf-8";
 
 /// What the browser is told after a rebuild.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// A rebuild finished; `css_only` when only stylesheets changed.
+    /// A rebuild finished; `css_only` when only stylesheets changed (the page then swaps its
+    /// `<link rel=stylesheet>` hrefs with a cache-busting query instead of reloading).
     Reloaded { css_only: bool },
-    /// The last rebuild failed: one line per problem (file:line:column: message — cách sửa: …).
+    /// The last rebuild failed: one entry per problem, plain text (see [`Event::failed`] for the
+    /// usual formatting). The overlay inserts each entry as text (`textContent`), so entries
+    /// must NOT be HTML-escaped: `<`, `&` and quotes show as written.
     Failed { problems: Vec<String> },
 }
 
 impl Event {
-    /// The event as sent on the wire.
+    /// The `Failed` event for a failed rebuild: one entry per diagnostic, formatted as
+    /// `file:line:column: message — cách sửa: hint` (the hint part only when there is one).
+    pub fn failed(diagnostics: &[Diagnostic]) -> Event {
+        Event::Failed {
+            problems: diagnostics
+                .iter()
+                .map(|d| match d.problem.hint() {
+                    Some(hint) => format!("{d} — cách sửa: {hint}"),
+                    None => d.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The event in the server-sent events format (`event:` line, one `data:` line of JSON,
+    /// blank line). JSON never contains a raw newline, so one `data:` line is always enough.
     fn to_sse(&self) -> String {
         match self {
             Event::Reloaded { css_only } => {
-                format!("event: reload\ndata: {{\"css_only\":{css_only}}}\n\n")
+                let data = serde_json::json!({ "css_only": css_only });
+                format!("event: reload\ndata: {data}\n\n")
             }
-            Event::Failed { problems } => format!(
-                "event: failed\ndata: {}\n\n",
-                serde_json::to_string(problems).unwrap_or_else(|_| "[]".into())
-            ),
+            Event::Failed { problems } => {
+                let data = serde_json::Value::from(problems.clone());
+                format!("event: failed\ndata: {data}\n\n")
+            }
         }
     }
 }
 
-#[derive(Default)]
-struct Subscribers {
-    senders: Vec<Sender<Event>>,
-    /// The last failure, until a successful rebuild: a tab opened meanwhile shows it too.
-    last_failed: Option<Event>,
-}
-
-/// Fan-out of events to every open tab. Cheap to clone.
+/// Fan-out of events to every connected browser (one event stream per tab). Cheap to clone;
+/// `Send + Sync`. Remembers the last `Failed` event until a `Reloaded` clears it, so a tab
+/// opened while the site is broken shows the overlay too.
 #[derive(Clone, Default)]
 pub struct Broadcaster {
-    inner: Arc<Mutex<Subscribers>>,
+    hub: Arc<Mutex<Hub>>,
+}
+
+#[derive(Default)]
+struct Hub {
+    streams: Vec<Sender<Event>>,
+    last_failed: Option<Event>,
 }
 
 impl Broadcaster {
@@ -65,27 +116,33 @@ impl Broadcaster {
         Self::default()
     }
 
-    /// Send `event` to every connected browser.
+    /// Tell every connected browser. Never blocks on a slow browser.
     pub fn send(&self, event: Event) {
-        let Ok(mut subs) = self.inner.lock() else {
-            return;
-        };
-        subs.last_failed = match &event {
+        let mut hub = lock(&self.hub);
+        hub.last_failed = match &event {
             Event::Failed { .. } => Some(event.clone()),
             Event::Reloaded { .. } => None,
         };
-        subs.senders.retain(|s| s.send(event.clone()).is_ok());
+        // A stream whose thread has ended (its tab is gone) has dropped its receiver.
+        hub.streams.retain(|s| s.send(event.clone()).is_ok());
     }
 
+    /// A new stream: its receiver, and the event it must be told at once (if the site is
+    /// broken). Taken under one lock, so no event falls between the two.
     fn subscribe(&self) -> (Receiver<Event>, Option<Event>) {
         let (tx, rx) = channel();
-        match self.inner.lock() {
-            Ok(mut subs) => {
-                subs.senders.push(tx);
-                (rx, subs.last_failed.clone())
-            }
-            Err(_) => (rx, None),
-        }
+        let mut hub = lock(&self.hub);
+        hub.streams.push(tx);
+        (rx, hub.last_failed.clone())
+    }
+
+    /// Streams that have not been noticed gone yet.
+    #[cfg(test)]
+    fn subscribers(&self) -> usize {
+        let mut hub = lock(&self.hub);
+        hub.streams
+            .retain(|s| s.send(Event::Reloaded { css_only: true }).is_ok());
+        hub.streams.len()
     }
 }
 
@@ -93,207 +150,428 @@ impl Broadcaster {
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(
-        "cổng {addr} đang được chương trình khác dùng; chọn cổng khác, ví dụ: bantin serve --port 8080"
+        "cổng {addr} đang được một chương trình khác dùng (có thể là một `bantin serve` khác \
+         đang chạy); dừng chương trình đó, hoặc chọn cổng khác, ví dụ `--port 1112`"
     )]
     PortInUse { addr: String },
-    #[error("không mở được máy chủ ở {addr}: {error}; thử --bind 127.0.0.1 hoặc --port khác")]
+    #[error(
+        "không mở được máy chủ xem thử tại {addr}: {error}; kiểm tra địa chỉ `--bind`, hoặc \
+         chọn cổng khác bằng `--port`"
+    )]
     Bind { addr: String, error: String },
 }
 
-/// A running preview server.
+/// A running preview server. Dropping it stops it too.
 pub struct Server {
-    server: Arc<tiny_http::Server>,
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    http: Option<Arc<tiny_http::Server>>,
     workers: Vec<JoinHandle<()>>,
-    stop: Arc<AtomicBool>,
-    url: String,
+}
+
+/// What the worker and stream threads share.
+struct Shared {
+    root: PathBuf,
+    events: Broadcaster,
+    stop: AtomicBool,
+    streams: Mutex<Vec<JoinHandle<()>>>,
+    ping: Duration,
 }
 
 impl Server {
-    /// Bind and serve `root_dir` on background threads; returns at once. Port 0 picks a free port.
+    /// Bind `bind:port` (port 0: any free port, see [`Server::url`]), serve `root_dir` on
+    /// worker threads, return at once. `root_dir` need not exist yet: until it does, every
+    /// page is a 404 (carrying the reload script, so the tab reloads after the first build).
     pub fn start(
         bind: &str,
         port: u16,
         root_dir: PathBuf,
         events: Broadcaster,
     ) -> Result<Server, ServeError> {
-        let addr = format!("{bind}:{port}");
-        let listener = TcpListener::bind((bind, port)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AddrInUse {
-                ServeError::PortInUse { addr: addr.clone() }
-            } else {
-                ServeError::Bind {
-                    addr: addr.clone(),
-                    error: e.to_string(),
+        Server::start_with(bind, port, root_dir, events, PING_INTERVAL)
+    }
+
+    fn start_with(
+        bind: &str,
+        port: u16,
+        root_dir: PathBuf,
+        events: Broadcaster,
+        ping: Duration,
+    ) -> Result<Server, ServeError> {
+        let shown = host_port(bind, port);
+        let bind_error = |error: String| ServeError::Bind {
+            addr: shown.clone(),
+            error,
+        };
+        let listener = TcpListener::bind((bind, port)).map_err(|e| match e.kind() {
+            io::ErrorKind::AddrInUse => ServeError::PortInUse {
+                addr: shown.clone(),
+            },
+            _ => bind_error(e.to_string()),
+        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| bind_error(e.to_string()))?;
+        let http = tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| bind_error(e.to_string()))?;
+        let http = Arc::new(http);
+        let mut server = Server {
+            addr,
+            shared: Arc::new(Shared {
+                root: root_dir,
+                events,
+                stop: AtomicBool::new(false),
+                streams: Mutex::new(Vec::new()),
+                ping,
+            }),
+            http: Some(http.clone()),
+            workers: Vec::with_capacity(WORKERS + 1),
+        };
+        for i in 0..WORKERS {
+            let http = http.clone();
+            let shared = server.shared.clone();
+            let spawned = thread::Builder::new()
+                .name(format!("bantin-serve-{i}"))
+                .spawn(move || work(&http, &shared));
+            match spawned {
+                Ok(handle) => server.workers.push(handle),
+                // Dropping `server` stops the threads already started.
+                Err(e) => return Err(bind_error(e.to_string())),
+            }
+        }
+        let shared = server.shared.clone();
+        let target = loopback(addr);
+        let spawned = thread::Builder::new()
+            .name("bantin-serve-nudge".into())
+            .stack_size(64 * 1024)
+            .spawn(move || nudge(target, &shared));
+        match spawned {
+            Ok(handle) => server.workers.push(handle),
+            Err(e) => return Err(bind_error(e.to_string())),
+        }
+        Ok(server)
+    }
+
+    /// The address to open in a browser, e.g. `http://127.0.0.1:1111/` (with the real port
+    /// when started on port 0). Bound to every interface (`0.0.0.0`, `::`), it names this
+    /// computer (`127.0.0.1`, `[::1]`).
+    pub fn url(&self) -> String {
+        match loopback(self.addr) {
+            SocketAddr::V4(a) => format!("http://{}:{}/", a.ip(), a.port()),
+            SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
+        }
+    }
+
+    /// The socket address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stop: wake every thread and join them. A thread still writing to a client that stopped
+    /// reading is left behind after a few seconds rather than blocking forever.
+    pub fn stop(self) {
+        drop(self);
+    }
+
+    fn shutdown(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        if let Some(http) = &self.http {
+            for _ in &self.workers {
+                http.unblock();
+            }
+        }
+        let deadline = Instant::now() + STOP_GRACE;
+        let mut handles: Vec<JoinHandle<()>> = self.workers.drain(..).collect();
+        while Instant::now() < deadline {
+            handles.extend(lock(&self.shared.streams).drain(..));
+            if handles.iter().all(JoinHandle::is_finished) {
+                break;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        handles.extend(lock(&self.shared.streams).drain(..));
+        for handle in handles {
+            if handle.is_finished() {
+                let _ = handle.join();
+            }
+        }
+        // The last reference closes the listening socket (once stuck threads, if any, end).
+        self.http = None;
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// How often [`nudge`] connects to the server.
+const NUDGE: Duration = Duration::from_millis(250);
+
+/// Work around a lost wake-up in tiny_http 0.12: its accept thread hands each new connection to
+/// a thread pool, which queues the connection when it believes a thread is idle; when several
+/// connections arrive at once (a browser loading a page opens up to six), that count is stale,
+/// and a queued connection waits until some pool thread finishes its own connection. A
+/// browser's idle keep-alive connection, an event stream or a client that never finishes its
+/// request can hold a pool thread for minutes, so a page could hang that long. A pool thread
+/// takes queued connections whenever it finishes one, and a new connection gets a new thread
+/// when none is idle: so a connection that closes at once, made every [`NUDGE`], starts a
+/// thread that takes the queued connections in turn. A queued connection then waits at most
+/// one nudge per long-lived connection queued ahead of it (none, in a browser's normal use).
+/// Without this, `tests::bad_and_slow_clients_do_not_stop_the_server` hung in about one run in
+/// three on the request sent after a burst of slow clients.
+fn nudge(addr: SocketAddr, shared: &Shared) {
+    let mut next = Instant::now() + NUDGE;
+    while !shared.stop.load(Ordering::SeqCst) {
+        let now = Instant::now();
+        if now < next {
+            thread::sleep((next - now).min(POLL));
+            continue;
+        }
+        next = now + NUDGE;
+        // Closed at once: tiny_http reads end-of-stream and drops the connection.
+        let _ = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+    }
+}
+
+/// An address this computer can connect to for a listener bound to `addr`.
+fn loopback(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => (Ipv4Addr::LOCALHOST, addr.port()).into(),
+        IpAddr::V6(ip) if ip.is_unspecified() => (Ipv6Addr::LOCALHOST, addr.port()).into(),
+        _ => addr,
+    }
+}
+
+/// `addr:port` as written in a URL (`[::1]:1111` for IPv6).
+fn host_port(bind: &str, port: u16) -> String {
+    if bind.contains(':') {
+        format!("[{bind}]:{port}")
+    } else {
+        format!("{bind}:{port}")
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One worker: answer parsed requests until stopped.
+fn work(http: &tiny_http::Server, shared: &Arc<Shared>) {
+    while !shared.stop.load(Ordering::SeqCst) {
+        match http.recv_timeout(POLL) {
+            // A bug must not cost a worker: the request is answered 500 when dropped.
+            Ok(Some(request)) => {
+                let _ = catch_unwind(AssertUnwindSafe(|| handle(request, shared)));
+            }
+            Ok(None) => {}
+            // tiny_http reports a failed accept here (its accept thread then ends).
+            Err(_) => thread::sleep(POLL),
+        }
+    }
+}
+
+fn handle(request: Request, shared: &Arc<Shared>) {
+    let get = match request.method() {
+        Method::Get => true,
+        Method::Head => false,
+        _ => {
+            let reply = Reply {
+                status: 405,
+                content_type: "text/plain; charset=utf-8",
+                body: "Máy chủ xem thử chỉ nhận yêu cầu GET và HEAD.\n".into(),
+                location: None,
+            };
+            return respond(request, reply);
+        }
+    };
+    if target_path(request.url()) == Some(EVENTS_PATH) {
+        if get {
+            open_stream(request, shared);
+        } else {
+            let reply = Reply {
+                status: 200,
+                content_type: "text/event-stream; charset=utf-8",
+                body: Vec::new(),
+                location: None,
+            };
+            respond(request, reply);
+        }
+        return;
+    }
+    let reply = reply_for(&shared.root, request.url());
+    respond(request, reply);
+}
+
+/// An answer to a file request.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    location: Option<String>,
+}
+
+fn respond(request: Request, reply: Reply) {
+    let mut headers = vec![
+        ("Content-Type", reply.content_type.to_string()),
+        ("Cache-Control", "no-store".to_string()),
+        ("X-Content-Type-Options", "nosniff".to_string()),
+    ];
+    if let Some(location) = reply.location {
+        headers.push(("Location", location));
+    }
+    if reply.status == 405 {
+        headers.push(("Allow", "GET, HEAD".to_string()));
+    }
+    // Always a Content-Length (tiny_http would switch big files to chunked encoding).
+    let mut response = Response::from_data(reply.body)
+        .with_status_code(reply.status)
+        .with_chunked_threshold(usize::MAX);
+    for (name, value) in headers {
+        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(header);
+        }
+    }
+    // A client that went away is no error of ours.
+    let _ = request.respond(response);
+}
+
+/// The answer to `GET url`, read from `root` now.
+fn reply_for(root: &Path, url: &str) -> Reply {
+    match lookup(root, url) {
+        Lookup::File(path) => match std::fs::read(&path) {
+            Ok(body) => {
+                let content_type = content_type(&path);
+                let body = if content_type == HTML {
+                    inject_script(body)
+                } else {
+                    body
+                };
+                Reply {
+                    status: 200,
+                    content_type,
+                    body,
+                    location: None,
                 }
             }
-        })?;
-        let real_port = listener.local_addr().map_or(port, |a| a.port());
-        let server =
-            tiny_http::Server::from_listener(listener, None).map_err(|e| ServeError::Bind {
-                addr: addr.clone(),
-                error: e.to_string(),
-            })?;
-        let server = Arc::new(server);
-        let stop = Arc::new(AtomicBool::new(false));
-        let site = Arc::new(Site { root: root_dir });
-        let workers = (0..WORKERS)
-            .map(|_| {
-                let server = server.clone();
-                let stop = stop.clone();
-                let site = site.clone();
-                let events = events.clone();
-                std::thread::spawn(move || {
-                    while !stop.load(Ordering::SeqCst) {
-                        match server.recv_timeout(Duration::from_millis(200)) {
-                            Ok(Some(request)) => site.handle(request, &events, &stop),
-                            Ok(None) => {}
-                            Err(_) => break,
-                        }
-                    }
-                })
-            })
-            .collect();
-        let host = match bind {
-            "0.0.0.0" | "::" | "[::]" => "127.0.0.1",
-            other => other,
-        };
-        Ok(Server {
-            server,
-            workers,
-            stop,
-            url: format!("http://{host}:{real_port}/"),
-        })
-    }
-
-    /// The address to open in a browser.
-    pub fn url(&self) -> String {
-        self.url.clone()
-    }
-
-    /// Stop serving and wait for the request threads (event streams end within a second).
-    pub fn stop(self) {
-        self.stop.store(true, Ordering::SeqCst);
-        self.server.unblock();
-        for w in self.workers {
-            let _ = w.join();
-        }
+            // Removed by a rebuild between the lookup and the read.
+            Err(_) => not_found(root),
+        },
+        Lookup::Redirect(location) => Reply {
+            status: 301,
+            content_type: HTML,
+            body: format!("<!doctype html><a href=\"{location}\">{location}</a>\n").into(),
+            location: Some(location),
+        },
+        Lookup::NotFound => not_found(root),
     }
 }
 
-/// The folder being served.
-struct Site {
-    root: PathBuf,
+/// 404 with the site's own `404.html` when it has one.
+fn not_found(root: &Path) -> Reply {
+    let body = match lookup(root, "/404.html") {
+        Lookup::File(path) => std::fs::read(path).ok(),
+        _ => None,
+    };
+    Reply {
+        status: 404,
+        content_type: HTML,
+        body: inject_script(body.unwrap_or_else(|| NOT_FOUND_PAGE.into())),
+        location: None,
+    }
 }
 
-/// The result of looking a request path up in the folder.
-#[derive(Debug, PartialEq, Eq)]
-enum Lookup {
-    File(PathBuf),
-    /// A folder asked for without its trailing slash.
-    Redirect(String),
-    NotFound,
-}
+const NOT_FOUND_PAGE: &str = "<!doctype html>
+<html lang=\"vi\"><head><meta charset=\"utf-8\">
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
+<title>Không tìm thấy trang</title></head>
+<body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem\">
+<h1>Không tìm thấy trang</h1>
+<p>Bản xem thử không có trang nào ở địa chỉ này. Nếu bạn vừa tạo bài viết, hãy lưu tệp: trang sẽ
+tự tải lại khi dựng xong. Hoặc quay về <a href=\"/\">trang chủ</a>.</p>
+</body></html>
+";
 
-impl Site {
-    fn handle(&self, request: Request, events: &Broadcaster, stop: &Arc<AtomicBool>) {
-        let method = request.method().clone();
-        if method != Method::Get && method != Method::Head {
-            let _ = request.respond(text_response(405, "Chỉ hỗ trợ GET và HEAD."));
-            return;
-        }
-        let path = request
-            .url()
-            .split(['?', '#'])
-            .next()
-            .unwrap_or("/")
-            .to_string();
-        if path == EVENTS_PATH {
-            let events = events.clone();
-            let stop = stop.clone();
-            // Each open tab holds a stream: give it its own thread.
-            std::thread::spawn(move || stream_events(request, &events, &stop));
-            return;
-        }
-        let response = match self.lookup(&path) {
-            Lookup::File(file) => match std::fs::read(&file) {
-                Ok(bytes) => file_response(200, &file, bytes),
-                Err(_) => self.not_found(),
-            },
-            Lookup::Redirect(to) => Response::from_data(Vec::new())
-                .with_status_code(301)
-                .with_header(header("Location", &to)),
-            Lookup::NotFound => self.not_found(),
-        };
-        let _ = request.respond(response);
-    }
-
-    /// The site's own 404 page, with status 404.
-    fn not_found(&self) -> Response<std::io::Cursor<Vec<u8>>> {
-        let file = self.root.join("404.html");
-        match std::fs::read(&file) {
-            Ok(bytes) => file_response(404, &file, bytes),
-            Err(_) => text_response(404, "Không tìm thấy trang."),
-        }
-    }
-
-    /// Map a request path to a file inside the folder, refusing anything that leaves it.
-    fn lookup(&self, raw_path: &str) -> Lookup {
-        let Some(path) = percent_decode(raw_path) else {
-            return Lookup::NotFound;
-        };
-        let Some(rest) = path.strip_prefix('/') else {
-            return Lookup::NotFound;
-        };
-        if path.contains(['\0', '\\']) || rest.starts_with('/') {
-            return Lookup::NotFound;
-        }
-        let segments: Vec<&str> = rest.split('/').collect();
-        let last = segments.len().saturating_sub(1);
-        for (i, s) in segments.iter().enumerate() {
-            let bad = *s == ".." || *s == "." || (s.is_empty() && i != last);
-            if bad {
-                return Lookup::NotFound;
-            }
-        }
-        let candidate = self.root.join(rest);
-        if Path::new(rest)
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
+/// The path part of a request target: query and fragment dropped, the absolute form
+/// (`http://host/path`) reduced to its path. `None` for anything else (`*`, garbage).
+fn target_path(url: &str) -> Option<&str> {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let path = &url[..end];
+    for scheme in ["http://", "https://"] {
+        if path.len() >= scheme.len()
+            && path.is_char_boundary(scheme.len())
+            && path[..scheme.len()].eq_ignore_ascii_case(scheme)
         {
-            return Lookup::NotFound;
-        }
-        let Ok(root) = self.root.canonicalize() else {
-            return Lookup::NotFound;
-        };
-        let inside = |p: &Path| p.canonicalize().is_ok_and(|c| c.starts_with(&root));
-        if candidate.is_dir() {
-            if !path.ends_with('/') {
-                return Lookup::Redirect(format!("{path}/"));
-            }
-            let index = candidate.join("index.html");
-            return if index.is_file() && inside(&index) {
-                Lookup::File(index)
-            } else {
-                Lookup::NotFound
-            };
-        }
-        if candidate.is_file() && inside(&candidate) {
-            Lookup::File(candidate)
-        } else {
-            Lookup::NotFound
+            let rest = &path[scheme.len()..];
+            return Some(rest.find('/').map_or("/", |i| &rest[i..]));
         }
     }
+    path.starts_with('/').then_some(path)
 }
 
-/// Decode `%XX` escapes into UTF-8 text. A tiny decoder is enough here (request paths only) and
-/// avoids a dependency; `None` for a bad escape or invalid UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
+/// A request path split into safe, decoded segments.
+#[derive(Debug, PartialEq)]
+struct SafePath {
+    segments: Vec<String>,
+    trailing_slash: bool,
+}
+
+/// Split and decode a request target; `None` when it is not a safe path inside the root.
+fn safe_path(url: &str) -> Option<SafePath> {
+    let rest = target_path(url)?.strip_prefix('/')?;
+    if rest.is_empty() {
+        return Some(SafePath {
+            segments: Vec::new(),
+            trailing_slash: true,
+        });
+    }
+    let (rest, trailing_slash) = match rest.strip_suffix('/') {
+        Some(r) => (r, true),
+        None => (rest, false),
+    };
+    let segments = rest
+        .split('/')
+        .map(|raw| percent_decode(raw).filter(|s| safe_segment(s)))
+        .collect::<Option<Vec<_>>>()?;
+    Some(SafePath {
+        segments,
+        trailing_slash,
+    })
+}
+
+/// One decoded path segment that names a child of its folder and nothing else. An empty
+/// segment (`//etc/passwd`) is refused too: joined to a path it could read as absolute.
+fn safe_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !s.chars().any(|c| c == '/' || c == '\\' || c.is_control())
+        // Windows: drive letters and streams (`C:`, `a:b`), and names it silently trims
+        // (`.. ` and `...` can mean `..`).
+        && !(cfg!(windows) && (s.contains(':') || s.ends_with('.') || s.ends_with(' ')))
+}
+
+/// Percent-decode one path segment into UTF-8 text; `None` for a malformed escape (`%zz`,
+/// `%4`) or bytes that are not UTF-8.
+///
+/// Written here rather than taken from a crate: it is a dozen lines, and the usual decoder
+/// (`percent-encoding`) keeps malformed escapes as literal text, while a server guarding paths
+/// should refuse them. Decoding one segment at a time (after splitting on the raw `/`) is what
+/// keeps an encoded `%2f` or `%5c` from ever creating a new segment; [`safe_segment`] then
+/// refuses it.
+fn percent_decode(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
@@ -304,203 +582,961 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Bantin"[..], &b"1"[..]).expect("static header"))
+/// Percent-encode a path segment for a `Location` header.
+fn percent_encode(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
+#[derive(Debug, PartialEq)]
+enum Lookup {
+    /// The canonical path of a regular file inside the root.
+    File(PathBuf),
+    /// A folder asked for without its trailing slash: where to go instead.
+    Redirect(String),
+    NotFound,
+}
+
+/// Which file answers `url`, checked against the root as it is on disk right now.
+fn lookup(root: &Path, url: &str) -> Lookup {
+    let Some(path) = safe_path(url) else {
+        return Lookup::NotFound;
+    };
+    // Canonicalised on every request: the folder may be created or replaced between them.
+    let Ok(root) = root.canonicalize() else {
+        return Lookup::NotFound;
+    };
+    let mut wanted = root.clone();
+    wanted.extend(&path.segments);
+    let Some((real, meta)) = inside(&root, &wanted) else {
+        return Lookup::NotFound;
+    };
+    if meta.is_dir() {
+        if !path.trailing_slash {
+            let mut location = String::new();
+            for segment in &path.segments {
+                location.push('/');
+                location.push_str(&percent_encode(segment));
+            }
+            location.push('/');
+            return Lookup::Redirect(location);
+        }
+        // Never a listing: a folder is its index.html (which must be inside the root too).
+        return match inside(&root, &real.join("index.html")) {
+            Some((index, meta)) if meta.is_file() => Lookup::File(index),
+            _ => Lookup::NotFound,
+        };
+    }
+    // Only regular files: a FIFO or device would block or never end.
+    if meta.is_file() && !path.trailing_slash {
+        Lookup::File(real)
+    } else {
+        Lookup::NotFound
+    }
+}
+
+/// The canonical path of `path` and its metadata, if it exists inside `root` (canonical).
+fn inside(root: &Path, path: &Path) -> Option<(PathBuf, std::fs::Metadata)> {
+    let real = path.canonicalize().ok()?;
+    if !real.starts_with(root) {
+        return None;
+    }
+    let meta = std::fs::metadata(&real).ok()?;
+    Some((real, meta))
+}
+
+/// The Content-Type for a file, by its extension.
 fn content_type(path: &Path) -> &'static str {
     let ext = path
         .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
+        "html" | "htm" => HTML,
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "webp" => "image/webp",
+        "avif" => "image/avif",
         "gif" => "image/gif",
         "ico" => "image/x-icon",
+        "xml" => "application/xml",
+        "json" => "application/json",
         "txt" => "text/plain; charset=utf-8",
         "woff2" => "font/woff2",
+        "woff" => "font/woff",
         "pdf" => "application/pdf",
         _ => "application/octet-stream",
     }
 }
 
-fn file_response(status: u16, path: &Path, bytes: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
-    let ct = content_type(path);
-    let bytes = if ct.starts_with("text/html") {
-        inject_script(bytes)
-    } else {
-        bytes
-    };
-    Response::from_data(bytes)
-        .with_status_code(status)
-        .with_header(header("Content-Type", ct))
-        .with_header(header("Cache-Control", "no-store"))
-}
-
-fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    let html = format!(
-        "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>{text}</title><h1>{text}</h1></html>"
-    );
-    Response::from_data(inject_script(html.into_bytes()))
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-}
-
-/// Put [`RELOAD_SCRIPT`] just before the last `</body>` (or at the end).
+/// `html` with [`RELOAD_SCRIPT`] just before its last `</body>` (any case), or at the end.
 fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
-    let needle = b"</body>";
+    const CLOSE: &[u8] = b"</body";
     let at = html
-        .windows(needle.len())
-        .rposition(|w| w.eq_ignore_ascii_case(needle))
+        .windows(CLOSE.len())
+        .rposition(|w| w.eq_ignore_ascii_case(CLOSE))
         .unwrap_or(html.len());
     html.splice(at..at, RELOAD_SCRIPT.bytes());
     html
 }
 
-/// Hold an event stream open until the browser goes away or the server stops.
-fn stream_events(request: Request, events: &Broadcaster, stop: &AtomicBool) {
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-    let (rx, last_failed) = events.subscribe();
-    let mut send = |text: &str| {
-        writer
-            .write_all(text.as_bytes())
-            .and_then(|_| writer.flush())
+/// Hand a `GET /__bantin/events` to a stream thread of its own.
+fn open_stream(request: Request, shared: &Arc<Shared>) {
+    let mut streams = lock(&shared.streams);
+    let (done, running): (Vec<_>, Vec<_>) = streams.drain(..).partition(|h| h.is_finished());
+    *streams = running;
+    for handle in done {
+        let _ = handle.join();
+    }
+    if streams.len() >= MAX_STREAMS {
+        drop(streams);
+        let reply = Reply {
+            status: 503,
+            content_type: "text/plain; charset=utf-8",
+            body: "Quá nhiều thẻ đang mở trang xem thử; hãy đóng bớt.\n".into(),
+            location: None,
+        };
+        return respond(request, reply);
+    }
+    let (events, remembered) = shared.events.subscribe();
+    let writer = request.into_writer();
+    let stream_shared = shared.clone();
+    let spawned = thread::Builder::new()
+        .name("bantin-events".into())
+        .stack_size(256 * 1024)
+        .spawn(move || stream_events(writer, &events, remembered, &stream_shared));
+    // If no thread could be made, the writer is dropped and the browser retries later.
+    if let Ok(handle) = spawned {
+        streams.push(handle);
+    }
+}
+
+/// Write one event stream until the client goes away or the server stops. tiny_http's
+/// `respond` would buffer a streamed body, so the response head is written by hand and every
+/// event is flushed at once.
+fn stream_events(
+    mut out: Box<dyn Write + Send>,
+    events: &Receiver<Event>,
+    remembered: Option<Event>,
+    shared: &Shared,
+) {
+    const HEAD: &str = "HTTP/1.1 200 OK\r\n\
+        Content-Type: text/event-stream; charset=utf-8\r\n\
+        Cache-Control: no-store\r\n\
+        X-Accel-Buffering: no\r\n\
+        Connection: close\r\n\
+        \r\n\
+        retry: 1000\n\n";
+    let mut write = |text: &str| -> io::Result<()> {
+        out.write_all(text.as_bytes())?;
+        out.flush()
     };
-    if send(head).is_err() || send("retry: 1000\n\n").is_err() {
+    if write(HEAD).is_err() {
         return;
     }
-    if let Some(e) = last_failed
-        && send(&e.to_sse()).is_err()
+    if let Some(event) = remembered
+        && write(&event.to_sse()).is_err()
     {
         return;
     }
-    let mut last_ping = Instant::now();
-    while !stop.load(Ordering::SeqCst) {
-        let text = match rx.recv_timeout(Duration::from_secs(1)) {
+    let mut next_ping = Instant::now() + shared.ping;
+    while !shared.stop.load(Ordering::SeqCst) {
+        let wait = next_ping
+            .saturating_duration_since(Instant::now())
+            .min(POLL);
+        let text = match events.recv_timeout(wait) {
             Ok(event) => event.to_sse(),
-            Err(RecvTimeoutError::Timeout) if last_ping.elapsed() >= Duration::from_secs(15) => {
-                last_ping = Instant::now();
+            Err(RecvTimeoutError::Timeout) if Instant::now() >= next_ping => {
+                next_ping = Instant::now() + shared.ping;
                 ": ping\n\n".to_string()
             }
             Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Disconnected) => return,
         };
-        if send(&text).is_err() {
-            break;
+        // A write error means the tab is gone: end this stream (dropping the receiver
+        // unsubscribes it).
+        if write(&text).is_err() {
+            return;
         }
     }
 }
 
-/// Injected into every served HTML page: reloads after a rebuild (or swaps stylesheets when only
-/// CSS changed) and shows a failed rebuild's problems over the page, in Vietnamese.
-pub const RELOAD_SCRIPT: &str = r#"<script>(function(){
-if(!window.EventSource)return;
-var es=new EventSource("/__bantin/events"),box=null;
-function clear(){if(box){box.remove();box=null;}}
-es.addEventListener("reload",function(e){var d={};try{d=JSON.parse(e.data);}catch(x){}
-if(d.css_only&&!box){document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){var u=new URL(l.href);u.searchParams.set("v",Date.now());l.href=u.toString();});}
-else{location.reload();}});
-es.addEventListener("failed",function(e){var list=[];try{list=JSON.parse(e.data);}catch(x){}
-clear();box=document.createElement("div");box.id="bantin-loi";box.setAttribute("role","alert");
-box.style.cssText="position:fixed;left:0;right:0;top:0;z-index:2147483647;max-height:85vh;overflow:auto;background:#fff4f4;color:#4a0000;border-bottom:4px solid #b00020;padding:1rem 1.25rem;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.35)";
-var h=document.createElement("strong");h.textContent="Trang chưa được cập nhật vì có lỗi:";box.appendChild(h);
-var ul=document.createElement("ul");ul.style.cssText="margin:.5rem 0;padding-left:1.25rem";
-list.forEach(function(t){var li=document.createElement("li");li.style.cssText="white-space:pre-wrap;word-break:break-word;margin:.25rem 0";li.textContent=t;ul.appendChild(li);});
-box.appendChild(ul);var p=document.createElement("p");p.style.margin="0 0 .5rem";p.textContent="Sửa tệp rồi lưu lại: trang sẽ tự cập nhật.";box.appendChild(p);
-var b=document.createElement("button");b.type="button";b.textContent="Đóng";b.style.cssText="font:inherit;padding:.25rem 1rem;cursor:pointer";b.onclick=clear;box.appendChild(b);
-document.body.appendChild(box);});
-})();</script>"#;
+/// The script injected before `</body>` of every HTML page served by the preview server (never
+/// in `bantin build` output), as a complete `<script>` element. It opens an `EventSource` on
+/// [`EVENTS_PATH`]: `reload` reloads the page, or with `css_only` swaps the stylesheet hrefs
+/// with a cache-busting query; `failed` shows a fixed, full-width, dismissable overlay
+/// (`role="alert"`) listing the problems, on top of the last good page, until the next
+/// `reload`. After a lost connection comes back (server restarted), the page reloads.
+pub const RELOAD_SCRIPT: &str = r#"<script>
+/* bantin serve: tự cập nhật trang khi tệp được lưu (chỉ có trong bản xem thử). */
+(function () {
+  if (!window.EventSource) return;
+  var box = null, lost = false;
+  function hide() {
+    if (box && box.parentNode) box.parentNode.removeChild(box);
+    box = null;
+  }
+  function el(tag, css, text) {
+    var e = document.createElement(tag);
+    e.style.cssText = css;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function show(problems) {
+    hide();
+    box = el('div', 'position:fixed;top:0;left:0;right:0;max-height:100vh;overflow:auto;' +
+      'z-index:2147483647;box-sizing:border-box;margin:0;padding:16px 60px 16px 16px;' +
+      'background:#8b1a1a;color:#fff;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;' +
+      'text-align:left;box-shadow:0 2px 12px rgba(0,0,0,.5)');
+    box.id = '__bantin-errors';
+    box.setAttribute('role', 'alert');
+    box.appendChild(el('p', 'margin:0 0 8px;font-weight:bold;font-size:18px;color:#fff',
+      'Trang chưa được cập nhật vì có lỗi:'));
+    var list = el('ul', 'margin:0;padding:0 0 0 20px');
+    for (var i = 0; i < problems.length; i++) {
+      list.appendChild(el('li', 'margin:6px 0;white-space:pre-wrap;overflow-wrap:anywhere;color:#fff',
+        String(problems[i])));
+    }
+    box.appendChild(list);
+    box.appendChild(el('p', 'margin:8px 0 0;font-size:14px;color:#fff',
+      'Sửa tệp rồi lưu lại: trang sẽ tự cập nhật.'));
+    var close = el('button', 'position:absolute;top:8px;right:8px;width:44px;height:44px;' +
+      'border:0;border-radius:6px;background:rgba(255,255,255,.25);color:#fff;font-size:28px;' +
+      'line-height:1;cursor:pointer', '\u00d7');
+    close.type = 'button';
+    close.title = 'Đóng';
+    close.setAttribute('aria-label', 'Đóng thông báo lỗi');
+    close.onclick = hide;
+    box.appendChild(close);
+    (document.body || document.documentElement).appendChild(box);
+  }
+  function swapStylesheets() {
+    var links = document.querySelectorAll('link[rel~="stylesheet"][href]');
+    for (var i = 0; i < links.length; i++) {
+      try {
+        var u = new URL(links[i].href);
+        u.searchParams.set('__bantin', String(Date.now()));
+        links[i].href = u.href;
+      } catch (e) {}
+    }
+  }
+  function data(e, fallback) {
+    try { return JSON.parse(e.data); } catch (x) { return fallback; }
+  }
+  document.addEventListener('keydown', function (e) {
+    if (box && (e.key === 'Escape' || e.key === 'Esc')) hide();
+  });
+  var source = new EventSource('/__bantin/events');
+  source.addEventListener('reload', function (e) {
+    if (data(e, {}).css_only) { hide(); swapStylesheets(); } else { location.reload(); }
+  });
+  source.addEventListener('failed', function (e) {
+    var problems = data(e, []);
+    show(Array.isArray(problems) ? problems : [String(problems)]);
+  });
+  source.onerror = function () { lost = true; };
+  source.onopen = function () { if (lost) location.reload(); };
+})();
+</script>
+"#;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Location, Problem};
+    use std::io::{BufRead, BufReader, Read};
+    use std::net::TcpStream;
 
-    fn site() -> (tempfile::TempDir, Site) {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("public");
-        std::fs::create_dir_all(root.join("tin-tuc/a")).unwrap();
-        std::fs::write(root.join("index.html"), "<html><body>x</body></html>").unwrap();
-        std::fs::write(root.join("tin-tuc/a/index.html"), "a").unwrap();
-        std::fs::write(tmp.path().join("secret.txt"), "secret").unwrap();
-        #[cfg(unix)]
-        std::os::unix::fs::symlink(tmp.path().join("secret.txt"), root.join("link.txt")).unwrap();
-        (tmp, Site { root })
+    const SECRET: &str = "NỘI-DUNG-BÍ-MẬT";
+
+    /// A preview folder `site/` inside a temp dir that also holds `secret.txt` (outside).
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "index.html",
+            "<!doctype html><html><body><h1>Trang chủ</h1></body></html>",
+        );
+        write("tin-tuc/index.html", "<html><BODY>Tin tức</BODY></html>");
+        write("tin-tuc/hop-dau-nam/index.html", "<p>không có body</p>");
+        write("style.css", "body { color: red; }");
+        write("logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+        write("search.json", "[]");
+        write("rss.xml", "<rss/>");
+        write("data.bin", "\u{1}\u{2}");
+        write("tệp có dấu.txt", "xin chào");
+        write("anh/empty-folder-marker.txt", "x");
+        std::fs::write(dir.path().join("secret.txt"), SECRET).unwrap();
+        dir
     }
 
-    #[test]
-    fn paths_resolve_inside_the_folder_only() {
-        let (_tmp, s) = site();
-        assert!(matches!(s.lookup("/"), Lookup::File(p) if p.ends_with("public/index.html")));
-        assert!(matches!(s.lookup("/tin-tuc/a/"), Lookup::File(_)));
-        assert_eq!(
-            s.lookup("/tin-tuc/a"),
-            Lookup::Redirect("/tin-tuc/a/".into())
-        );
-        for bad in [
-            "/../secret.txt",
-            "/%2e%2e/secret.txt",
-            "/%2E%2E%2fsecret.txt",
-            "/tin-tuc/..%2f..%2fsecret.txt",
-            "//etc/passwd",
-            "/%2fetc%2fpasswd",
-            "/tin-tuc/..%5c..%5csecret.txt",
-            "/link.txt",
-            "/%00",
-            "/%zz",
-            "/khong-co/",
-        ] {
-            assert_eq!(s.lookup(bad), Lookup::NotFound, "{bad}");
+    fn start(dir: &tempfile::TempDir) -> (Server, Broadcaster) {
+        let events = Broadcaster::new();
+        let server = Server::start("127.0.0.1", 0, dir.path().join("site"), events.clone())
+            .expect("server starts");
+        (server, events)
+    }
+
+    struct Got {
+        status: u16,
+        head: String,
+        body: String,
+    }
+
+    impl Got {
+        fn header(&self, name: &str) -> Option<String> {
+            self.head.lines().skip(1).find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim()
+                    .eq_ignore_ascii_case(name)
+                    .then(|| v.trim().to_string())
+            })
+        }
+    }
+
+    fn connect(server: &Server) -> TcpStream {
+        let stream = TcpStream::connect(server.local_addr()).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+            .set_write_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+    }
+
+    /// One raw request (the request line exactly as given).
+    fn request(server: &Server, request_line: &str) -> Got {
+        let mut stream = connect(server);
+        write!(
+            stream,
+            "{request_line}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        Got {
+            status,
+            head: head.to_string(),
+            body: body.to_string(),
+        }
+    }
+
+    fn get(server: &Server, path: &str) -> Got {
+        request(server, &format!("GET {path} HTTP/1.1"))
+    }
+
+    /// An open event stream, read line by line.
+    struct Stream {
+        reader: BufReader<TcpStream>,
+        seen: String,
+    }
+
+    impl Stream {
+        /// Connect and wait until the server has subscribed the stream (its head and `retry`
+        /// line are written after subscribing).
+        fn open(server: &Server) -> Stream {
+            let mut stream = connect(server);
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            write!(
+                stream,
+                "GET {EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+            )
+            .unwrap();
+            let mut s = Stream {
+                reader: BufReader::new(stream),
+                seen: String::new(),
+            };
+            s.until("retry: 1000");
+            assert!(s.seen.starts_with("HTTP/1.1 200"), "{}", s.seen);
+            assert!(
+                s.seen
+                    .to_ascii_lowercase()
+                    .contains("content-type: text/event-stream"),
+                "{}",
+                s.seen
+            );
+            s
+        }
+
+        /// Read lines until one equals `line`; return what came after it up to the blank line
+        /// ending the event.
+        fn until(&mut self, wanted: &str) -> String {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let mut found = false;
+            let mut after = String::new();
+            let mut line = String::new();
+            while Instant::now() < deadline {
+                line.clear();
+                match self.reader.read_line(&mut line) {
+                    Ok(0) => break,
+                    Ok(_) => {
+                        self.seen.push_str(&line);
+                        let l = line.trim_end();
+                        if found {
+                            if l.is_empty() {
+                                return after;
+                            }
+                            after.push_str(l);
+                            after.push('\n');
+                        } else if l == wanted {
+                            found = true;
+                        }
+                    }
+                    Err(_) => break,
+                }
+            }
+            if found {
+                return after;
+            }
+            panic!("no line {wanted:?}; got:\n{}", self.seen);
+        }
+
+        /// Whatever arrives within `wait`.
+        fn drain(&mut self, wait: Duration) -> String {
+            let deadline = Instant::now() + wait;
+            let mut text = String::new();
+            let mut line = String::new();
+            while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+                let left = left.max(Duration::from_millis(1));
+                self.reader.get_ref().set_read_timeout(Some(left)).unwrap();
+                match self.reader.read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => text.push_str(&line),
+                }
+                line.clear();
+            }
+            text
         }
     }
 
     #[test]
-    fn the_script_goes_before_the_last_body_end() {
-        let html = inject_script(b"<p>a</p></BODY></html>".to_vec());
-        let html = String::from_utf8(html).unwrap();
-        assert!(html.starts_with("<p>a</p><script>"));
-        assert!(html.ends_with("</script></BODY></html>"));
+    fn pages_are_served_with_the_reload_script() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        assert!(server.url().starts_with("http://127.0.0.1:"));
+        assert_ne!(server.local_addr().port(), 0);
+        assert_eq!(
+            server.url(),
+            format!("http://127.0.0.1:{}/", server.local_addr().port())
+        );
+        let home = get(&server, "/");
+        assert_eq!(home.status, 200);
+        assert_eq!(
+            home.header("content-type").as_deref(),
+            Some("text/html; charset=utf-8")
+        );
+        assert_eq!(home.header("cache-control").as_deref(), Some("no-store"));
+        assert!(home.body.contains("<h1>Trang chủ</h1>"));
+        assert!(
+            home.body
+                .ends_with(&format!("{RELOAD_SCRIPT}</body></html>")),
+            "{}",
+            home.body
+        );
+        assert_eq!(
+            home.header("content-length"),
+            Some(home.body.len().to_string())
+        );
+        // Query strings are ignored; /index.html is the same page.
+        assert_eq!(get(&server, "/?v=2").body, home.body);
+        assert_eq!(get(&server, "/index.html").body, home.body);
+        // Upper-case </BODY>; a page without one gets the script at the end.
+        let news = get(&server, "/tin-tuc/");
+        assert!(
+            news.body
+                .contains(&format!("Tin tức{RELOAD_SCRIPT}</BODY>"))
+        );
+        let bare = get(&server, "/tin-tuc/hop-dau-nam/");
+        assert_eq!(bare.body, format!("<p>không có body</p>{RELOAD_SCRIPT}"));
+        // HEAD: the headers only.
+        let head = request(&server, "HEAD / HTTP/1.1");
+        assert_eq!(head.status, 200);
+        assert_eq!(head.body, "");
+        assert_eq!(
+            head.header("content-length"),
+            Some(home.body.len().to_string())
+        );
+        // Percent-encoded UTF-8 names are decoded.
+        let vi = get(&server, "/t%E1%BB%87p%20c%C3%B3%20d%E1%BA%A5u.txt");
+        assert_eq!((vi.status, vi.body.as_str()), (200, "xin chào"));
+        // The absolute form of a request target.
+        let abs = request(&server, "GET http://127.0.0.1/style.css HTTP/1.1");
+        assert_eq!(abs.status, 200);
+        server.stop();
     }
 
     #[test]
-    fn content_types_follow_extensions() {
-        assert_eq!(content_type(Path::new("a.css")), "text/css; charset=utf-8");
-        assert_eq!(content_type(Path::new("a.SVG")), "image/svg+xml");
-        assert_eq!(content_type(Path::new("a.json")), "application/json");
+    fn folders_redirect_to_their_slash_and_are_never_listed() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        let r = get(&server, "/tin-tuc/hop-dau-nam?x=1");
+        assert_eq!(r.status, 301);
         assert_eq!(
-            content_type(Path::new("sitemap.xml")),
-            "application/xml; charset=utf-8"
+            r.header("location").as_deref(),
+            Some("/tin-tuc/hop-dau-nam/")
+        );
+        // A folder without index.html is a 404, not a listing.
+        let r = get(&server, "/anh/");
+        assert_eq!(r.status, 404);
+        assert!(!r.body.contains("empty-folder-marker"));
+        // A file asked for as a folder.
+        assert_eq!(get(&server, "/style.css/").status, 404);
+    }
+
+    #[test]
+    fn nothing_outside_the_root_is_served() {
+        let dir = site();
+        #[cfg(unix)]
+        {
+            let root = dir.path().join("site");
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt"))
+                .unwrap();
+            std::os::unix::fs::symlink(dir.path(), root.join("outside")).unwrap();
+            std::fs::create_dir(root.join("trap")).unwrap();
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("trap/index.html"))
+                .unwrap();
+        }
+        let (server, _events) = start(&dir);
+        for path in [
+            "/../secret.txt",
+            "/..",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E/secret.txt",
+            "/%2e%2e%2fsecret.txt",
+            "/%2e%2e%2fetc%2fpasswd",
+            "/..%2f..%2fetc%2fpasswd",
+            "//etc/passwd",
+            "/%2fetc%2fpasswd",
+            "/a/..%2f..%2fsecret",
+            "/a/..%2f..%2fsecret.txt",
+            "/tin-tuc/..%5c..%5csecret.txt",
+            "/tin-tuc/..\\..\\secret.txt",
+            "/tin-tuc/../../secret.txt",
+            "/./index.html",
+            "/index.html%00",
+            "/%00",
+            "/%zz",
+            "/%e1",
+            "/%",
+            "/../../../../../../etc/passwd",
+            "http://127.0.0.1/../secret.txt",
+            "/link.txt",
+            "/outside/secret.txt",
+            "/outside",
+            "/outside/",
+            "/trap/",
+        ] {
+            let r = get(&server, path);
+            assert_eq!(r.status, 404, "{path}");
+            assert!(!r.body.contains(SECRET), "{path} leaked");
+            assert!(!r.body.contains("root:"), "{path} leaked /etc/passwd");
+            assert!(r.header("location").is_none(), "{path}");
+        }
+        // A garbage target: no path at all.
+        assert_eq!(request(&server, "GET * HTTP/1.1").status, 404);
+    }
+
+    #[test]
+    fn missing_pages_get_the_sites_404_page() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        let r = get(&server, "/khong-co/");
+        assert_eq!(r.status, 404);
+        assert!(r.body.contains("Không tìm thấy trang"), "{}", r.body);
+        assert!(r.body.contains(RELOAD_SCRIPT));
+        std::fs::write(
+            dir.path().join("site/404.html"),
+            "<html><body><h1>Trang 404 của phường</h1></body></html>",
+        )
+        .unwrap();
+        let r = get(&server, "/khong-co/");
+        assert_eq!(r.status, 404);
+        assert_eq!(r.header("content-type").as_deref(), Some(HTML));
+        assert!(r.body.contains("Trang 404 của phường"));
+        assert!(r.body.contains(&format!("{RELOAD_SCRIPT}</body>")));
+        // A file removed between two requests (the watcher rewrote the folder).
+        assert_eq!(get(&server, "/style.css").status, 200);
+        std::fs::remove_file(dir.path().join("site/style.css")).unwrap();
+        assert_eq!(get(&server, "/style.css").status, 404);
+        // The whole folder gone, then back.
+        std::fs::rename(dir.path().join("site"), dir.path().join("old")).unwrap();
+        let r = get(&server, "/");
+        assert_eq!(r.status, 404);
+        assert!(r.body.contains("Không tìm thấy trang"));
+        std::fs::rename(dir.path().join("old"), dir.path().join("site")).unwrap();
+        assert_eq!(get(&server, "/").status, 200);
+    }
+
+    #[test]
+    fn content_types_follow_the_extension() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        for (path, ct) in [
+            ("/style.css", "text/css; charset=utf-8"),
+            ("/logo.svg", "image/svg+xml"),
+            ("/search.json", "application/json"),
+            ("/rss.xml", "application/xml"),
+            ("/data.bin", "application/octet-stream"),
+        ] {
+            let r = get(&server, path);
+            assert_eq!(r.status, 200, "{path}");
+            assert_eq!(r.header("content-type").as_deref(), Some(ct), "{path}");
+            assert_eq!(r.header("cache-control").as_deref(), Some("no-store"));
+            assert!(!r.body.contains("__bantin"), "{path}: script only in HTML");
+        }
+        for (name, ct) in [
+            ("a.HTML", HTML),
+            ("a.js", "text/javascript; charset=utf-8"),
+            ("a.png", "image/png"),
+            ("a.JPG", "image/jpeg"),
+            ("a.jpeg", "image/jpeg"),
+            ("a.webp", "image/webp"),
+            ("a.gif", "image/gif"),
+            ("a.ico", "image/x-icon"),
+            ("a.txt", "text/plain; charset=utf-8"),
+            ("a.woff2", "font/woff2"),
+            ("a.pdf", "application/pdf"),
+            ("Makefile", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(Path::new(name)), ct, "{name}");
+        }
+    }
+
+    #[test]
+    fn only_get_and_head_are_answered() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        for method in ["POST", "PUT", "DELETE", "OPTIONS", "BREW"] {
+            let r = request(&server, &format!("{method} / HTTP/1.1"));
+            assert_eq!(r.status, 405, "{method}");
+            assert_eq!(r.header("allow").as_deref(), Some("GET, HEAD"));
+        }
+        assert_eq!(
+            request(&server, &format!("POST {EVENTS_PATH} HTTP/1.1")).status,
+            405
         );
     }
 
     #[test]
-    fn a_tab_opened_after_a_failure_learns_about_it() {
-        let b = Broadcaster::new();
-        b.send(Event::Failed {
-            problems: vec!["a.md:1:1: lỗi".into()],
-        });
-        let (_rx, last) = b.subscribe();
-        assert!(matches!(last, Some(Event::Failed { .. })));
-        b.send(Event::Reloaded { css_only: false });
-        let (_rx, last) = b.subscribe();
-        assert_eq!(last, None);
+    fn events_reach_connected_tabs() {
+        let dir = site();
+        let (server, events) = start(&dir);
+        let mut a = Stream::open(&server);
+        let mut b = Stream::open(&server);
+        events.send(Event::Reloaded { css_only: false });
+        assert_eq!(a.until("event: reload"), "data: {\"css_only\":false}\n");
+        assert_eq!(b.until("event: reload"), "data: {\"css_only\":false}\n");
+        events.send(Event::Reloaded { css_only: true });
+        assert_eq!(a.until("event: reload"), "data: {\"css_only\":true}\n");
+        let failed = Event::Failed {
+            problems: vec![
+                "content/a.md:3:8: sai <ngày> & \"giờ\"".into(),
+                "dòng 1\ndòng 2".into(),
+            ],
+        };
+        events.send(failed);
+        let data = a.until("event: failed");
+        assert_eq!(
+            data,
+            "data: [\"content/a.md:3:8: sai <ngày> & \\\"giờ\\\"\",\"dòng 1\\ndòng 2\"]\n"
+        );
+        b.until("event: failed");
+        server.stop();
     }
 
     #[test]
-    fn a_port_in_use_is_reported_as_such() {
+    fn a_tab_opened_while_broken_learns_the_error_at_once() {
+        let dir = site();
+        let (server, events) = start(&dir);
+        events.send(Event::Failed {
+            problems: vec!["content/articles/a.md:2:1: lỗi".into()],
+        });
+        let mut late = Stream::open(&server);
+        assert_eq!(
+            late.until("event: failed"),
+            "data: [\"content/articles/a.md:2:1: lỗi\"]\n"
+        );
+        // A good rebuild clears it: the next tab hears nothing but the stream's start.
+        events.send(Event::Reloaded { css_only: false });
+        late.until("event: reload");
+        let mut fresh = Stream::open(&server);
+        let rest = fresh.drain(Duration::from_millis(300));
+        assert!(!rest.contains("event:"), "{rest}");
+    }
+
+    #[test]
+    fn idle_streams_are_pinged_and_gone_tabs_are_dropped() {
+        let dir = site();
+        let events = Broadcaster::new();
+        let server = Server::start_with(
+            "127.0.0.1",
+            0,
+            dir.path().join("site"),
+            events.clone(),
+            Duration::from_millis(100),
+        )
+        .unwrap();
+        let mut s = Stream::open(&server);
+        assert!(s.drain(Duration::from_millis(500)).contains(": ping\n"));
+        // Close tabs; their threads end at the next writes, and the server keeps working.
+        let gone = Stream::open(&server);
+        drop(gone);
+        drop(s);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while events.subscribers() > 0 && Instant::now() < deadline {
+            events.send(Event::Reloaded { css_only: true });
+            thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(events.subscribers(), 0);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while lock(&server.shared.streams)
+            .iter()
+            .any(|h| !h.is_finished())
+            && Instant::now() < deadline
+        {
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert!(lock(&server.shared.streams).iter().all(|h| h.is_finished()));
+        assert_eq!(get(&server, "/").status, 200);
+    }
+
+    #[test]
+    fn a_port_in_use_is_reported() {
         let busy = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = busy.local_addr().unwrap().port();
-        let r = Server::start("127.0.0.1", port, PathBuf::from("."), Broadcaster::new());
-        assert!(matches!(r, Err(ServeError::PortInUse { .. })));
+        let dir = site();
+        let err = Server::start(
+            "127.0.0.1",
+            port,
+            dir.path().join("site"),
+            Broadcaster::new(),
+        )
+        .err()
+        .expect("the port is taken");
+        assert!(
+            matches!(&err, ServeError::PortInUse { addr } if *addr == format!("127.0.0.1:{port}")),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("--port") && text.contains("đang được"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn bad_and_slow_clients_do_not_stop_the_server() {
+        let dir = site();
+        let (server, events) = start(&dir);
+        // More slow clients (half a request, then silence) than there are workers.
+        let slow: Vec<TcpStream> = (0..WORKERS + 4)
+            .map(|_| {
+                let mut s = connect(&server);
+                s.write_all(b"GET / HT").unwrap();
+                s
+            })
+            .collect();
+        // An overlong request line, then hang up.
+        {
+            let mut s = connect(&server);
+            let long = format!("GET /{} HTTP/1.1\r\n", "a".repeat(256 * 1024));
+            let _ = s.write_all(long.as_bytes());
+            let _ = s.write_all(b"Host: x\r\nConnection: close\r\n\r\n");
+            let mut sink = Vec::new();
+            let _ = s.read_to_end(&mut sink);
+        }
+        // Many headers; bytes that are not ASCII; a bare newline; an unclosed request.
+        {
+            let mut s = connect(&server);
+            let mut req = String::from("GET / HTTP/1.1\r\n");
+            for i in 0..2000 {
+                req.push_str(&format!("X-H{i}: {}\r\n", "v".repeat(50)));
+            }
+            req.push_str("Connection: close\r\n\r\n");
+            let _ = s.write_all(req.as_bytes());
+            let mut sink = Vec::new();
+            let _ = s.read_to_end(&mut sink);
+        }
+        for garbage in [
+            &b"\xff\xfe\xfd\r\n\r\n"[..],
+            b"GET /\xc3\xa1 HTTP/1.1\r\n\r\n",
+            b"\r\n",
+            b"GET\r\n\r\n",
+            b"GET / HTTP/9.9\r\n\r\n",
+        ] {
+            let mut s = connect(&server);
+            let _ = s.write_all(garbage);
+            let _ = s.shutdown(std::net::Shutdown::Write);
+            let mut sink = Vec::new();
+            let _ = s.read_to_end(&mut sink);
+        }
+        for _ in 0..20 {
+            assert_eq!(get(&server, "/").status, 200);
+        }
+        // Stopping does not wait for the slow clients or an open stream.
+        let _stream = Stream::open(&server);
+        events.send(Event::Reloaded { css_only: false });
+        let started = Instant::now();
+        server.stop();
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        drop(slow);
+    }
+
+    #[test]
+    fn stopping_frees_the_port() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        let addr = server.local_addr();
+        server.stop();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match TcpListener::bind(addr) {
+                Ok(_) => break,
+                Err(e) if Instant::now() > deadline => panic!("port still taken: {e}"),
+                Err(_) => thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    }
+
+    #[test]
+    fn paths_are_decoded_and_checked_segment_by_segment() {
+        let seg = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            safe_path("/tin-tuc/a%20b/?q=1#x"),
+            Some(SafePath {
+                segments: seg(&["tin-tuc", "a b"]),
+                trailing_slash: true
+            })
+        );
+        assert_eq!(
+            safe_path("/"),
+            Some(SafePath {
+                segments: vec![],
+                trailing_slash: true
+            })
+        );
+        assert_eq!(
+            safe_path("/%C4%90%C3%A0%20N%E1%BA%B5ng.txt")
+                .unwrap()
+                .segments,
+            seg(&["Đà Nẵng.txt"])
+        );
+        assert_eq!(safe_path("HTTPS://example.com").unwrap().segments, seg(&[]));
+        for bad in [
+            "", "*", "a", "//", "/a//b", "/..", "/a/../b", "/%2e", "/a%2fb", "/a%5Cb", "/a\\b",
+            "/%00", "/%0a", "/%", "/%4", "/%g0", "/%ff", "/%c3",
+        ] {
+            assert_eq!(safe_path(bad), None, "{bad:?}");
+        }
+        assert_eq!(percent_decode("%41%62c+"), Some("Abc+".into()));
+        assert_eq!(percent_encode("a b/ộ"), "a%20b%2F%E1%BB%99");
+    }
+
+    #[test]
+    fn the_script_goes_before_the_last_body_end() {
+        let out = inject_script(b"<body>a</body> x </Body >".to_vec());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("<body>a</body> x {RELOAD_SCRIPT}</Body >")
+        );
+        let out = inject_script(b"\xff no end".to_vec());
+        assert!(out.ends_with(RELOAD_SCRIPT.as_bytes()));
+        assert!(RELOAD_SCRIPT.starts_with("<script>"));
+        assert!(RELOAD_SCRIPT.trim_end().ends_with("</script>"));
+        assert_eq!(RELOAD_SCRIPT.matches("</script").count(), 1);
+        for needed in [
+            EVENTS_PATH,
+            "Trang chưa được cập nhật vì có lỗi:",
+            "role', 'alert'",
+            "textContent",
+            "location.reload()",
+            "css_only",
+            "z-index:2147483647",
+        ] {
+            assert!(RELOAD_SCRIPT.contains(needed), "{needed}");
+        }
+        assert!(!RELOAD_SCRIPT.contains("innerHTML"));
+    }
+
+    #[test]
+    fn the_broadcaster_remembers_the_last_failure_until_a_reload() {
+        let events = Broadcaster::new();
+        let (rx, remembered) = events.subscribe();
+        assert_eq!(remembered, None);
+        let failed = Event::Failed {
+            problems: vec!["x".into()],
+        };
+        events.send(failed.clone());
+        assert_eq!(rx.try_recv().ok(), Some(failed.clone()));
+        assert_eq!(events.subscribe().1, Some(failed));
+        events.send(Event::Reloaded { css_only: true });
+        assert_eq!(events.subscribe().1, None);
+        drop(rx);
+        // Dropped receivers are forgotten at the next send.
+        events.send(Event::Reloaded { css_only: false });
+        assert_eq!(lock(&events.hub).streams.len(), 0);
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Broadcaster>();
+    }
+
+    #[test]
+    fn failed_events_list_every_diagnostic_with_its_fix() {
+        let text = "+++\ntitle = \"Họp\"\ndate = \"2025-02-30\"\n+++\n";
+        let d1 = Diagnostic::new(
+            "content/articles/hop.md",
+            Problem::MissingKey { key: "date".into() },
+        )
+        .at(Some(Location::from_offset(
+            text,
+            text.find("date").unwrap(),
+        )));
+        let d2 = Diagnostic::new(
+            "content/articles/b.md",
+            Problem::InvalidValue {
+                message: "ngày 30/2 không tồn tại".into(),
+            },
+        );
+        let Event::Failed { problems } = Event::failed(&[d1, d2]) else {
+            panic!()
+        };
+        assert_eq!(
+            problems,
+            vec![
+                "content/articles/hop.md:3:1: thiếu trường bắt buộc `date` — cách sửa: thêm \
+                 dòng `date = ...` vào phần đầu bài"
+                    .to_string(),
+                "content/articles/b.md: giá trị không hợp lệ: ngày 30/2 không tồn tại".to_string(),
+            ]
+        );
     }
 }
