@@ -43,20 +43,9 @@ fn time_in_memory(root: &std::path::Path) -> Duration {
     elapsed
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn main() {
-    let n: usize = std::env::var("BANTIN_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
-    let runs: usize = std::env::var("BANTIN_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
+    let n = synth::env_usize("BANTIN_BENCH_N", 10_000);
+    let runs = synth::env_usize("BANTIN_BENCH_RUNS", 5);
     let tmp = tempfile::tempdir().expect("temp dir");
     let on = tmp.path().join("on");
     let off = tmp.path().join("off");
@@ -76,7 +65,7 @@ fn main() {
         samples[0].push(time_whole(&on));
         samples[2].push(time_whole(&off));
     }
-    let [w, wm, wo, wom] = samples.map(median);
+    let [w, wm, wo, wom] = samples.map(synth::median);
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     // Detection is measured in memory (write times are noisy and do not depend on it) and
     // compared with the in-memory pipeline and with the whole build.

@@ -13,20 +13,9 @@ use std::time::{Duration, Instant};
 
 use bantin::pipeline::{BuildOptions, Session};
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn main() {
-    let n: usize = std::env::var("BANTIN_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
-    let runs: usize = std::env::var("BANTIN_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(7);
+    let n = synth::env_usize("BANTIN_BENCH_N", 10_000);
+    let runs = synth::env_usize("BANTIN_BENCH_RUNS", 7);
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path().join("site");
     synth::write_site(&root, n, 42, true).expect("write site");
@@ -78,10 +67,10 @@ fn main() {
     println!("first build (session)          {:>9.1} ms", ms(first));
     println!(
         "rebuild, nothing changed       {:>9.1} ms (median)",
-        ms(median(unchanged))
+        ms(synth::median(unchanged))
     );
     println!(
         "rebuild, one article edited    {:>9.1} ms (median)",
-        ms(median(edits))
+        ms(synth::median(edits))
     );
 }

@@ -290,7 +290,7 @@ pub fn resolve(
 
 /// Slug of a department or official: its file name, slugified.
 fn file_slug<M>(doc: &Document<M>, problems: &mut Problems) -> Option<String> {
-    let slug = vietnamese::slugify(&doc.source.stem);
+    let slug = crate::content::entity_slug(&doc.source.stem);
     if slug.is_empty() {
         problems.push(
             &doc.source.rel_path,

@@ -377,3 +377,17 @@ pub fn write_site(root: &Path, n: usize, seed: u64, detect_mentions: bool) -> st
     }
     Ok(())
 }
+
+/// A whole number from the environment (`BANTIN_BENCH_N`, `BANTIN_BENCH_RUNS`), or `default`.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The median of some timings.
+pub fn median(mut v: Vec<std::time::Duration>) -> std::time::Duration {
+    v.sort();
+    v[v.len() / 2]
+}
