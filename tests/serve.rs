@@ -8,8 +8,6 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -23,87 +21,29 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A running `bantin serve` on a free port.
 struct Serve {
-    child: Child,
-    lines: Receiver<String>,
-    seen: Vec<String>,
+    process: Spawned,
     port: u16,
 }
 
 impl Serve {
     fn start(root: &Path) -> Serve {
         let port = free_port();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bantin"))
-            .arg("--root")
-            .arg(root)
-            .args(["serve", "--port", &port.to_string()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("bantin serve starts");
-        let (tx, rx) = channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let mut s = Serve {
-            child,
-            lines: rx,
-            seen: Vec::new(),
-            port,
-        };
-        let line = s.wait_for_line("Xem thử tại");
+        let process = Spawned::start(
+            &[&"--root", &root, &"serve", &"--port", &port.to_string()],
+            "Xem thử tại",
+        );
+        let line = process.last_line();
         assert!(
             line.contains(&format!("http://127.0.0.1:{port}/")),
             "{line}"
         );
-        s
-    }
-
-    fn wait_for_line(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
-                self.seen.push(line.clone());
-                if line.contains(needle) {
-                    return line;
-                }
-            }
-        }
-        panic!("no line with {needle:?}; output:\n{}", self.seen.join("\n"));
+        Serve { process, port }
     }
 
     fn get(&self, path: &str) -> Response {
         request(self.port, &format!("GET {path} HTTP/1.1"))
-    }
-
-    fn interrupt(mut self) -> bool {
-        let _ = Command::new("kill")
-            .arg("-INT")
-            .arg(self.child.id().to_string())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.success();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -246,7 +186,7 @@ fn serving_previews_the_site_with_drafts_and_local_links() {
     build_ok(site.path(), &out.path().join("public"), &[]);
     let built = std::fs::read_to_string(out.path().join("public/index.html")).unwrap();
     assert!(!built.contains("__bantin"));
-    assert!(s.interrupt(), "Ctrl-C stops the server cleanly");
+    assert!(s.process.interrupt(), "Ctrl-C stops the server cleanly");
 }
 
 #[test]
@@ -299,7 +239,7 @@ fn saves_push_reload_and_errors_to_the_browser() {
             .body
             .contains("Nội dung mới.")
     );
-    s.wait_for_line("Chưa cập nhật");
+    s.process.wait_for_line("Chưa cập nhật");
     // A tab opened now still learns about the error.
     let mut late = Events::open(s.port);
     assert!(late.next("failed").contains("hop-dau-nam.md"));

@@ -4,102 +4,17 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use common::*;
 
-/// A running `bantin watch` whose output lines are collected.
-struct Watch {
-    child: Child,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Watch {
-    fn start(root: &Path, out: &Path) -> Watch {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bantin"))
-            .arg("--root")
-            .arg(root)
-            .arg("watch")
-            .arg("--output")
-            .arg(out)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("bantin watch starts");
-        let (tx, rx) = channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let mut w = Watch {
-            child,
-            lines: rx,
-            seen: Vec::new(),
-        };
-        w.wait_for_line("Đang theo dõi");
-        w
-    }
-
-    /// Wait until a line containing `needle` is printed (after those already seen).
-    fn wait_for_line(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
-                self.seen.push(line.clone());
-                if line.contains(needle) {
-                    return line;
-                }
-            }
-        }
-        panic!(
-            "no line with {needle:?}; output so far:\n{}",
-            self.seen.join("\n")
-        );
-    }
-
-    /// Lines printed so far (drains the channel).
-    fn output(&mut self) -> String {
-        while let Ok(line) = self.lines.try_recv() {
-            self.seen.push(line);
-        }
-        self.seen.join("\n")
-    }
-
-    /// Stop with Ctrl-C (SIGINT) and wait; returns whether it exited successfully.
-    fn interrupt(mut self) -> bool {
-        let _ = Command::new("kill")
-            .arg("-INT")
-            .arg(self.child.id().to_string())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.success();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        false
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Start `bantin watch` and wait for its first build.
+fn watch(root: &Path, out: &Path) -> Spawned {
+    Spawned::start(
+        &[&"--root", &root, &"watch", &"--output", &out],
+        "Đang theo dõi",
+    )
 }
 
 /// Wait until `check` holds for the output folder (rebuilds are asynchronous).
@@ -150,7 +65,7 @@ fn watch_follows_every_kind_of_edit_and_matches_a_clean_build() {
     let site = small_site("");
     let root = site.path().canonicalize().unwrap();
     let out: PathBuf = root.join("public");
-    let mut w = Watch::start(&root, &out);
+    let mut w = watch(&root, &out);
     assert!(out.join("tin-tuc/hop-dau-nam/index.html").exists());
 
     // 1. Edit an article's body in place.
@@ -276,7 +191,7 @@ fn a_rebuild_with_nothing_changed_writes_nothing() {
     let site = small_site("");
     let root = site.path().canonicalize().unwrap();
     let out = root.join("public");
-    let mut w = Watch::start(&root, &out);
+    let mut w = watch(&root, &out);
     let before: Vec<_> = walk_mtimes(&out);
     // Touch a file without changing it: a rebuild runs but no output file is rewritten.
     let a = root.join("content/articles/hop-dau-nam.md");

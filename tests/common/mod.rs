@@ -7,9 +7,13 @@
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use scraper::{ElementRef, Html, Selector};
@@ -114,6 +118,100 @@ pub fn build_example(extra: &[&str]) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("temporary folder");
     build_ok(&repo_root(), &tmp.path().join("public"), extra);
     tmp
+}
+
+/// A long-running `bantin` (`serve`, `watch`) whose stdout and stderr lines are collected.
+/// Dropping it kills the process.
+pub struct Spawned {
+    child: Child,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Spawned {
+    /// Start `bantin <args>` and wait until it prints a line containing `ready_line`
+    /// (then [`Spawned::last_line`]).
+    pub fn start(args: &[&dyn AsRef<OsStr>], ready_line: &str) -> Spawned {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bantin"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bantin starts");
+        let (tx, rx) = channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        let mut spawned = Spawned {
+            child,
+            lines: rx,
+            seen: Vec::new(),
+        };
+        spawned.wait_for_line(ready_line);
+        spawned
+    }
+
+    /// Wait until a line containing `needle` is printed (after those already seen).
+    pub fn wait_for_line(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
+                self.seen.push(line.clone());
+                if line.contains(needle) {
+                    return line;
+                }
+            }
+        }
+        panic!(
+            "no line with {needle:?}; output so far:\n{}",
+            self.seen.join("\n")
+        );
+    }
+
+    /// The last line seen (after [`Spawned::start`]: the ready line).
+    pub fn last_line(&self) -> &str {
+        self.seen.last().map_or("", String::as_str)
+    }
+
+    /// Lines printed so far (drains the channel).
+    pub fn output(&mut self) -> String {
+        while let Ok(line) = self.lines.try_recv() {
+            self.seen.push(line);
+        }
+        self.seen.join("\n")
+    }
+
+    /// Stop with Ctrl-C (SIGINT) and wait; returns whether it exited successfully.
+    pub fn interrupt(mut self) -> bool {
+        let _ = Command::new("kill")
+            .arg("-INT")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 // ---------------------------------------------------------------------------
