@@ -18,6 +18,134 @@ use unicode_normalization::UnicodeNormalization;
 // The site
 // ---------------------------------------------------------------------------
 
+/// A small site: `site.toml` (title «Phường Thử», `base_url`, more `config`) and content files,
+/// written into a temporary folder and built by [`SiteBuilder::build`].
+struct SiteBuilder {
+    base_url: String,
+    config: String,
+    /// Path relative to the site root → text.
+    files: Vec<(String, String)>,
+}
+
+/// A site written into a temporary folder, removed when this is dropped.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// The output folder.
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+}
+
+impl SiteBuilder {
+    fn new() -> SiteBuilder {
+        SiteBuilder {
+            base_url: "https://thu.example.vn/".to_string(),
+            config: String::new(),
+            files: Vec::new(),
+        }
+    }
+
+    fn base_url(&mut self, url: &str) -> &mut Self {
+        self.base_url = url.to_string();
+        self
+    }
+
+    /// More lines of `site.toml`.
+    fn config(&mut self, toml: &str) -> &mut Self {
+        self.config.push_str(toml);
+        self
+    }
+
+    /// Any file of the site.
+    fn file(&mut self, rel: &str, text: &str) -> &mut Self {
+        self.files.push((rel.to_string(), text.to_string()));
+        self
+    }
+
+    /// `content/departments/<slug>.md` with the given front matter lines.
+    fn department(&mut self, slug: &str, fields: &str) -> &mut Self {
+        self.file(
+            &format!("content/departments/{slug}.md"),
+            &format!("+++\n{fields}\n+++\nChức năng, nhiệm vụ.\n"),
+        )
+    }
+
+    /// `content/officials/<slug>.md` with the given front matter lines and positions
+    /// (title, department, from, to).
+    fn official(
+        &mut self,
+        slug: &str,
+        fields: &str,
+        positions: &[(&str, &str, &str, Option<&str>)],
+    ) -> &mut Self {
+        let mut text = format!("+++\n{fields}\n");
+        for (title, department, from, to) in positions {
+            text.push_str(&format!(
+                "\n[[positions]]\ntitle = \"{title}\"\ndepartment = \"{department}\"\nfrom = {from}\n"
+            ));
+            if let Some(to) = to {
+                text.push_str(&format!("to = {to}\n"));
+            }
+        }
+        text.push_str("+++\nTiểu sử.\n");
+        self.file(&format!("content/officials/{slug}.md"), &text)
+    }
+
+    /// `content/articles/<slug>.md` dated `date`.
+    fn article(&mut self, slug: &str, date: &str, body: &str) -> &mut Self {
+        self.article_with(slug, date, "", body)
+    }
+
+    /// `content/articles/<slug>.md` dated `date`, with extra front matter lines.
+    fn article_with(&mut self, slug: &str, date: &str, front: &str, body: &str) -> &mut Self {
+        self.file(
+            &format!("content/articles/{slug}.md"),
+            &article_text(slug, date, front, body),
+        )
+    }
+
+    /// Write the site into a new temporary folder.
+    fn create(&self) -> Site {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        write(
+            dir.path(),
+            "site.toml",
+            &format!(
+                "title = \"Phường Thử\"\nbase_url = \"{}\"\n{}\n",
+                self.base_url, self.config
+            ),
+        );
+        for (rel, text) in &self.files {
+            write(dir.path(), rel, text);
+        }
+        Site { dir }
+    }
+
+    /// Write and build the site; the build must succeed.
+    fn build(&self) -> Site {
+        let site = self.create();
+        build_ok(site.dir.path(), &site.out(), &[]);
+        site
+    }
+
+    /// Write and build a site whose build must fail with exit code 1.
+    fn build_failing(&self) -> (Site, Output) {
+        let site = self.create();
+        let output = run_build(site.dir.path(), &site.out(), &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "the build should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        (site, output)
+    }
+}
+
 /// A site with seven officials and five departments, and no articles yet.
 ///
 /// ```text
@@ -30,125 +158,79 @@ use unicode_normalization::UnicodeNormalization;
 ///     ├── Văn phòng HĐND và UBND        Nguyễn Thị Hòa (Chánh Văn phòng)
 ///     └── Phòng Văn hóa - Xã hội        Võ Thị Lan (Phó Trưởng phòng, the only one)
 /// ```
-fn ward_site(extra_config: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let root = tmp.path();
-    write(
-        root,
-        "site.toml",
-        &format!(
-            "title = \"Phường Thử\"\nbase_url = \"https://thu.example.vn/\"\n{extra_config}\n"
-        ),
-    );
-    let dept = |slug: &str, fields: &str| {
-        write(
-            root,
-            &format!("content/departments/{slug}.md"),
-            &format!("+++\n{fields}\n+++\nChức năng, nhiệm vụ.\n"),
-        );
-    };
-    dept("dang-uy", "name = \"Đảng ủy phường\"\norder = 1");
-    dept(
-        "hdnd",
-        "name = \"Hội đồng nhân dân phường Thử\"\nshort_name = \"HĐND phường\"\n\
-         aliases = [\"HĐND\"]\nparent = \"dang-uy\"\norder = 2",
-    );
-    dept(
-        "ubnd",
-        "name = \"Ủy ban nhân dân phường Thử\"\nshort_name = \"UBND phường\"\n\
-         aliases = [\"Ủy ban nhân dân phường\", \"UBND\"]\nparent = \"Đảng ủy phường\"\norder = 3",
-    );
-    dept(
-        "van-phong",
-        "name = \"Văn phòng HĐND và UBND\"\nparent = \"ubnd\"\norder = 1",
-    );
-    dept(
-        "phong-van-hoa-xa-hoi",
-        "name = \"Phòng Văn hóa - Xã hội\"\nparent = \"ubnd\"\norder = 2",
-    );
-    let official = |slug: &str, fields: &str, positions: &[(&str, &str, &str, Option<&str>)]| {
-        let mut text = format!("+++\n{fields}\n");
-        for (title, department, from, to) in positions {
-            text.push_str(&format!(
-                "\n[[positions]]\ntitle = \"{title}\"\ndepartment = \"{department}\"\nfrom = {from}\n"
-            ));
-            if let Some(to) = to {
-                text.push_str(&format!("to = {to}\n"));
-            }
-        }
-        text.push_str("+++\nTiểu sử.\n");
-        write(root, &format!("content/officials/{slug}.md"), &text);
-    };
-    official(
-        "luu-thanh-binh",
-        "name = \"Lưu Thanh Bình\"\naliases = [\"Lưu T. Bình\"]\norder = 1",
-        &[("Bí thư Đảng ủy phường", "dang-uy", "2025-01-01", None)],
-    );
-    official(
-        "nguyen-van-anh",
-        "name = \"Nguyễn Văn Anh\"\norder = 2",
-        &[(
-            "Phó Chủ tịch UBND phường",
-            "UBND phường",
-            "2025-01-01",
-            None,
-        )],
-    );
-    official(
-        "nguyen-van-an",
-        "name = \"Nguyễn Văn An\"\norder = 3",
-        &[("Chủ tịch UBND phường", "ubnd", "2025-01-01", None)],
-    );
-    official(
-        "tran-thi-mai",
-        "name = \"Trần Thị Mai\"\norder = 4",
-        &[("Ủy viên UBND phường", "ubnd", "2025-01-01", None)],
-    );
-    official(
-        "pham-minh-duc",
-        "name = \"Phạm Minh Đức\"\norder = 5",
-        &[
-            (
-                "Phó Chủ tịch HĐND phường",
-                "hdnd",
-                "2025-01-01",
-                Some("2025-06-30"),
-            ),
-            ("Chủ tịch HĐND phường", "hdnd", "2025-07-01", None),
-        ],
-    );
-    official(
-        "nguyen-thi-hoa",
-        "name = \"Nguyễn Thị Hòa\"\norder = 6",
-        &[(
-            "Chánh Văn phòng HĐND và UBND phường",
-            "Văn phòng HĐND và UBND",
-            "2025-01-01",
-            None,
-        )],
-    );
-    official(
-        "vo-thi-lan",
-        "name = \"Võ Thị Lan\"\norder = 7",
-        &[(
-            "Phó Trưởng phòng Văn hóa - Xã hội",
+fn ward() -> SiteBuilder {
+    let mut site = SiteBuilder::new();
+    site.department("dang-uy", "name = \"Đảng ủy phường\"\norder = 1")
+        .department(
+            "hdnd",
+            "name = \"Hội đồng nhân dân phường Thử\"\nshort_name = \"HĐND phường\"\n\
+             aliases = [\"HĐND\"]\nparent = \"dang-uy\"\norder = 2",
+        )
+        .department(
+            "ubnd",
+            "name = \"Ủy ban nhân dân phường Thử\"\nshort_name = \"UBND phường\"\n\
+             aliases = [\"Ủy ban nhân dân phường\", \"UBND\"]\nparent = \"Đảng ủy phường\"\norder = 3",
+        )
+        .department(
+            "van-phong",
+            "name = \"Văn phòng HĐND và UBND\"\nparent = \"ubnd\"\norder = 1",
+        )
+        .department(
             "phong-van-hoa-xa-hoi",
-            "2025-01-01",
-            None,
-        )],
-    );
-    tmp
+            "name = \"Phòng Văn hóa - Xã hội\"\nparent = \"ubnd\"\norder = 2",
+        )
+        .official(
+            "luu-thanh-binh",
+            "name = \"Lưu Thanh Bình\"\naliases = [\"Lưu T. Bình\"]\norder = 1",
+            &[("Bí thư Đảng ủy phường", "dang-uy", "2025-01-01", None)],
+        )
+        .official(
+            "nguyen-van-anh",
+            "name = \"Nguyễn Văn Anh\"\norder = 2",
+            &[("Phó Chủ tịch UBND phường", "UBND phường", "2025-01-01", None)],
+        )
+        .official(
+            "nguyen-van-an",
+            "name = \"Nguyễn Văn An\"\norder = 3",
+            &[("Chủ tịch UBND phường", "ubnd", "2025-01-01", None)],
+        )
+        .official(
+            "tran-thi-mai",
+            "name = \"Trần Thị Mai\"\norder = 4",
+            &[("Ủy viên UBND phường", "ubnd", "2025-01-01", None)],
+        )
+        .official(
+            "pham-minh-duc",
+            "name = \"Phạm Minh Đức\"\norder = 5",
+            &[
+                ("Phó Chủ tịch HĐND phường", "hdnd", "2025-01-01", Some("2025-06-30")),
+                ("Chủ tịch HĐND phường", "hdnd", "2025-07-01", None),
+            ],
+        )
+        .official(
+            "nguyen-thi-hoa",
+            "name = \"Nguyễn Thị Hòa\"\norder = 6",
+            &[(
+                "Chánh Văn phòng HĐND và UBND phường",
+                "Văn phòng HĐND và UBND",
+                "2025-01-01",
+                None,
+            )],
+        )
+        .official(
+            "vo-thi-lan",
+            "name = \"Võ Thị Lan\"\norder = 7",
+            &[(
+                "Phó Trưởng phòng Văn hóa - Xã hội",
+                "phong-van-hoa-xa-hoi",
+                "2025-01-01",
+                None,
+            )],
+        );
+    site
 }
 
-/// Write `content/articles/<slug>.md` dated `date`, with extra front matter lines.
-fn article(root: &Path, slug: &str, date: &str, front: &str, body: &str) {
-    write(
-        root,
-        &format!("content/articles/{slug}.md"),
-        &article_text(slug, date, front, body),
-    );
-}
-
+/// The text of an article file: title «Bài <slug>», `date`, extra front matter lines, `body`.
 fn article_text(slug: &str, date: &str, front: &str, body: &str) -> String {
     let front = if front.is_empty() || front.ends_with('\n') {
         front.to_string()
@@ -156,26 +238,6 @@ fn article_text(slug: &str, date: &str, front: &str, body: &str) -> String {
         format!("{front}\n")
     };
     format!("+++\ntitle = \"Bài {slug}\"\ndate = {date}\n{front}+++\n{body}\n")
-}
-
-/// Build the site at `root` (it must succeed) and return the output folder.
-fn build(root: &Path) -> PathBuf {
-    let out = root.join("public");
-    build_ok(root, &out, &[]);
-    out
-}
-
-/// Build a site expected to fail, returning the output.
-fn build_failing(root: &Path) -> Output {
-    let output = run_build(root, &root.join("public"), &[]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "the build should fail with exit code 1\n--- stdout\n{}\n--- stderr\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    output
 }
 
 // ---------------------------------------------------------------------------
@@ -284,8 +346,6 @@ fn strings(v: &[&str]) -> Vec<String> {
 
 #[test]
 fn a_name_in_nfd_text_is_found_and_linked() {
-    let site = ward_site("");
-    let root = site.path();
     let text = article_text(
         "van-ban-nfd",
         "2025-09-01",
@@ -297,8 +357,8 @@ fn a_name_in_nfd_text_is_found_and_linked() {
         nfd.contains('\u{0300}') && nfd.contains('\u{031B}'),
         "the file must really be written decomposed"
     );
-    write(root, "content/articles/van-ban-nfd.md", &nfd);
-    let out = build(root);
+    let site = ward().file("content/articles/van-ban-nfd.md", &nfd).build();
+    let out = site.out();
     let doc = article_page(&out, "van-ban-nfd");
     assert_eq!(
         body_links_to(&doc, &official_url("luu-thanh-binh")),
@@ -317,17 +377,15 @@ fn a_name_in_nfd_text_is_found_and_linked() {
 
 #[test]
 fn uppercase_text_is_found_and_only_the_first_mention_is_linked_as_written() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "chu-in-hoa",
-        "2025-09-01",
-        "",
-        "ĐỒNG CHÍ LƯU THANH BÌNH PHÁT BIỂU KHAI MẠC.\n\n\
-         Sau đó, đồng chí Lưu Thanh Bình trao quà; đồng chí lưu thanh bình cảm ơn.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "chu-in-hoa",
+            "2025-09-01",
+            "ĐỒNG CHÍ LƯU THANH BÌNH PHÁT BIỂU KHAI MẠC.\n\n\
+             Sau đó, đồng chí Lưu Thanh Bình trao quà; đồng chí lưu thanh bình cảm ơn.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "chu-in-hoa");
     assert_eq!(
         body_links_to(&doc, &official_url("luu-thanh-binh")),
@@ -368,24 +426,20 @@ fn uppercase_text_is_found_and_only_the_first_mention_is_linked_as_written() {
 
 #[test]
 fn old_and_new_tone_placement_match_each_other() {
-    let site = ward_site("");
-    let root = site.path();
-    // The department is named "Đảng ủy phường" (new style), the official "Nguyễn Thị Hòa".
-    article(
-        root,
-        "dau-thanh-cu",
-        "2025-09-01",
-        "",
-        "Ban Thường vụ Đảng uỷ phường làm việc với bà Nguyễn Thị Hoà.",
-    );
-    article(
-        root,
-        "dau-thanh-cu-in-hoa",
-        "2025-09-02",
-        "",
-        "THÔNG BÁO CỦA ĐẢNG UỶ PHƯỜNG VỀ VIỆC TIẾP DÂN CỦA BÀ NGUYỄN THỊ HOÀ.",
-    );
-    let out = build(root);
+    let site = ward()
+        // The department is named "Đảng ủy phường" (new style), the official "Nguyễn Thị Hòa".
+        .article(
+            "dau-thanh-cu",
+            "2025-09-01",
+            "Ban Thường vụ Đảng uỷ phường làm việc với bà Nguyễn Thị Hoà.",
+        )
+        .article(
+            "dau-thanh-cu-in-hoa",
+            "2025-09-02",
+            "THÔNG BÁO CỦA ĐẢNG UỶ PHƯỜNG VỀ VIỆC TIẾP DÂN CỦA BÀ NGUYỄN THỊ HOÀ.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "dau-thanh-cu");
     assert_eq!(
         body_links_to(&doc, &department_url("dang-uy")),
@@ -416,24 +470,16 @@ fn old_and_new_tone_placement_match_each_other() {
 
 #[test]
 fn a_name_with_other_diacritics_is_not_found() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "khac-dau",
-        "2025-09-01",
-        "",
-        "Ông Phạm Minh Dục, khu phố 2, được khen thưởng.",
-    );
-    // The right spelling in another article, so that the official's page has something to list.
-    article(
-        root,
-        "dung-dau",
-        "2025-09-02",
-        "",
-        "Ông Phạm Minh Đức trao thưởng.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "khac-dau",
+            "2025-09-01",
+            "Ông Phạm Minh Dục, khu phố 2, được khen thưởng.",
+        )
+        // The right spelling in another article, so that the official's page has something to list.
+        .article("dung-dau", "2025-09-02", "Ông Phạm Minh Đức trao thưởng.")
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "khac-dau");
     assert!(
         body_links(&doc).is_empty(),
@@ -460,39 +506,25 @@ fn a_name_with_other_diacritics_is_not_found() {
 #[test]
 fn a_name_is_not_found_inside_a_longer_word() {
     // Only "Nguyễn Văn An" has a file here: "Nguyễn Văn Anh" must not count as him.
-    let tmp = tempfile::tempdir().expect("temporary folder");
-    let root = tmp.path();
-    write(
-        root,
-        "site.toml",
-        "title = \"Phường Thử\"\nbase_url = \"https://thu.example.vn/\"\n",
-    );
-    write(
-        root,
-        "content/departments/ubnd.md",
-        "+++\nname = \"Ủy ban nhân dân phường Thử\"\n+++\nChức năng.\n",
-    );
-    write(
-        root,
-        "content/officials/nguyen-van-an.md",
-        "+++\nname = \"Nguyễn Văn An\"\n\n[[positions]]\ntitle = \"Chủ tịch\"\n\
-         department = \"ubnd\"\nfrom = 2025-01-01\n+++\nTiểu sử.\n",
-    );
-    article(
-        root,
-        "ong-anh",
-        "2025-09-01",
-        "",
-        "Ông Nguyễn Văn Anh, khu phố 3, hiến đất làm đường.",
-    );
-    article(
-        root,
-        "ong-an",
-        "2025-09-02",
-        "",
-        "Ông Nguyễn Văn An, Chủ tịch, thăm hỏi.",
-    );
-    let out = build(root);
+    let site = SiteBuilder::new()
+        .department("ubnd", "name = \"Ủy ban nhân dân phường Thử\"")
+        .official(
+            "nguyen-van-an",
+            "name = \"Nguyễn Văn An\"",
+            &[("Chủ tịch", "ubnd", "2025-01-01", None)],
+        )
+        .article(
+            "ong-anh",
+            "2025-09-01",
+            "Ông Nguyễn Văn Anh, khu phố 3, hiến đất làm đường.",
+        )
+        .article(
+            "ong-an",
+            "2025-09-02",
+            "Ông Nguyễn Văn An, Chủ tịch, thăm hỏi.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "ong-anh");
     assert!(
         body_links(&doc).is_empty(),
@@ -509,23 +541,19 @@ fn a_name_is_not_found_inside_a_longer_word() {
 
 #[test]
 fn of_two_officials_whose_names_overlap_the_longer_name_wins() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "pho-chu-tich",
-        "2025-09-01",
-        "",
-        "Ông Nguyễn Văn Anh, Phó Chủ tịch, kiểm tra công trình.",
-    );
-    article(
-        root,
-        "chu-tich",
-        "2025-09-02",
-        "",
-        "Ông Nguyễn Văn An, Chủ tịch, kiểm tra công trình.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "pho-chu-tich",
+            "2025-09-01",
+            "Ông Nguyễn Văn Anh, Phó Chủ tịch, kiểm tra công trình.",
+        )
+        .article(
+            "chu-tich",
+            "2025-09-02",
+            "Ông Nguyễn Văn An, Chủ tịch, kiểm tra công trình.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "pho-chu-tich");
     assert_eq!(
         body_links(&doc),
@@ -552,16 +580,14 @@ fn of_two_officials_whose_names_overlap_the_longer_name_wins() {
 
 #[test]
 fn the_office_of_hdnd_and_ubnd_is_the_office_not_the_ubnd() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "van-phong",
-        "2025-09-01",
-        "",
-        "Văn phòng HĐND và UBND phường tiếp nhận hồ sơ.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "van-phong",
+            "2025-09-01",
+            "Văn phòng HĐND và UBND phường tiếp nhận hồ sơ.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "van-phong");
     assert_eq!(
         body_links(&doc),
@@ -585,23 +611,19 @@ fn the_office_of_hdnd_and_ubnd_is_the_office_not_the_ubnd() {
 
 #[test]
 fn departments_are_found_by_short_name_and_alias() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "viet-tat",
-        "2025-09-01",
-        "",
-        "UBND phường phối hợp với HĐND phường tổ chức tiếp xúc cử tri.",
-    );
-    article(
-        root,
-        "bi-danh-don-vi",
-        "2025-09-02",
-        "",
-        "Ủy ban nhân dân phường ban hành kế hoạch; UBND phường giao các khu phố thực hiện.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "viet-tat",
+            "2025-09-01",
+            "UBND phường phối hợp với HĐND phường tổ chức tiếp xúc cử tri.",
+        )
+        .article(
+            "bi-danh-don-vi",
+            "2025-09-02",
+            "Ủy ban nhân dân phường ban hành kế hoạch; UBND phường giao các khu phố thực hiện.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "viet-tat");
     assert_eq!(
         body_links(&doc),
@@ -633,16 +655,14 @@ fn departments_are_found_by_short_name_and_alias() {
 
 #[test]
 fn an_official_is_found_by_alias() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "bi-danh",
-        "2025-09-01",
-        "",
-        "Đồng chí Lưu T. Bình chủ trì hội nghị.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "bi-danh",
+            "2025-09-01",
+            "Đồng chí Lưu T. Bình chủ trì hội nghị.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "bi-danh");
     assert_eq!(
         body_links(&doc),
@@ -669,17 +689,15 @@ fn an_official_is_found_by_alias() {
 
 #[test]
 fn a_mention_inside_an_existing_link_is_not_linked_again() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "co-lien-ket",
-        "2025-09-01",
-        "",
-        "Xem bài phát biểu của [đồng chí Lưu Thanh Bình](https://baoangiang.com.vn/bai-phat-bieu) \
-         trên báo tỉnh.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "co-lien-ket",
+            "2025-09-01",
+            "Xem bài phát biểu của [đồng chí Lưu Thanh Bình](https://baoangiang.com.vn/bai-phat-bieu) \
+             trên báo tỉnh.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "co-lien-ket");
     assert_eq!(
         body_links(&doc),
@@ -699,16 +717,14 @@ fn a_mention_inside_an_existing_link_is_not_linked_again() {
 
 #[test]
 fn a_mention_in_inline_code_is_not_detected() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "ma-nguon",
-        "2025-09-01",
-        "",
-        "Gõ `Lưu Thanh Bình` hoặc `UBND phường` vào ô tìm kiếm.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "ma-nguon",
+            "2025-09-01",
+            "Gõ `Lưu Thanh Bình` hoặc `UBND phường` vào ô tìm kiếm.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "ma-nguon");
     assert!(body_links(&doc).is_empty(), "{:?}", body_links(&doc));
     let codes: Vec<String> = body_of(&doc).select(&sel("code")).map(text).collect();
@@ -721,17 +737,15 @@ fn a_mention_in_inline_code_is_not_detected() {
 
 #[test]
 fn a_mention_in_a_heading_counts_but_is_not_linked() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "tieu-de-phu",
-        "2025-09-01",
-        "",
-        "Mở đầu.\n\n## Phát biểu của đồng chí Lưu Thanh Bình\n\nĐồng chí Lưu Thanh Bình nhấn mạnh.\n\n\
-         ## Ý kiến của Trần Thị Mai\n\nNhiều ý kiến.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "tieu-de-phu",
+            "2025-09-01",
+            "Mở đầu.\n\n## Phát biểu của đồng chí Lưu Thanh Bình\n\nĐồng chí Lưu Thanh Bình nhấn mạnh.\n\n\
+             ## Ý kiến của Trần Thị Mai\n\nNhiều ý kiến.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "tieu-de-phu");
     let headings: Vec<ElementRef> = body_of(&doc).select(&sel("h2")).collect();
     assert_eq!(headings.len(), 2);
@@ -770,16 +784,15 @@ fn a_mention_in_a_heading_counts_but_is_not_linked() {
 
 #[test]
 fn names_found_in_the_text_come_after_the_front_matter_lists() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "gop-danh-sach",
-        "2025-09-01",
-        "officials = [\"Trần Thị Mai\"]\ndepartments = [\"hdnd\"]",
-        "Đồng chí Lưu Thanh Bình và bà Trần Thị Mai làm việc với UBND phường và HĐND phường.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article_with(
+            "gop-danh-sach",
+            "2025-09-01",
+            "officials = [\"Trần Thị Mai\"]\ndepartments = [\"hdnd\"]",
+            "Đồng chí Lưu Thanh Bình và bà Trần Thị Mai làm việc với UBND phường và HĐND phường.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "gop-danh-sach");
     assert_eq!(
         aside_official_urls(&doc),
@@ -807,8 +820,7 @@ fn names_found_in_the_text_come_after_the_front_matter_lists() {
 
 #[test]
 fn a_last_paragraph_name_dash_department_becomes_the_byline() {
-    let site = ward_site("");
-    let root = site.path();
+    let mut builder = ward();
     let forms = [
         ("but-danh-gach-noi", "Thanh Sang - Văn phòng HĐND và UBND"),
         ("but-danh-gach-ngang", "Thanh Sang – Văn phòng HĐND và UBND"),
@@ -817,15 +829,14 @@ fn a_last_paragraph_name_dash_department_becomes_the_byline() {
         ("but-danh-gach-dai", "Thanh Sang — Văn phòng HĐND và UBND"),
     ];
     for (i, (slug, last)) in forms.iter().enumerate() {
-        article(
-            root,
+        builder.article(
             slug,
             &format!("2025-09-0{}", i + 1),
-            "",
             &format!("Tin chính về công tác cải cách hành chính.\n\n{last}"),
         );
     }
-    let out = build(root);
+    let site = builder.build();
+    let out = site.out();
     for (slug, last) in forms {
         let doc = article_page(&out, slug);
         assert_eq!(
@@ -859,23 +870,21 @@ fn a_last_paragraph_name_dash_department_becomes_the_byline() {
 fn a_byline_is_read_when_the_department_name_itself_contains_a_dash() {
     // "Phòng Văn hóa - Xã hội" holds " - ": the author is what comes before the first dash
     // surrounded by spaces, whichever of -, – or — separates it from the department.
-    let site = ward_site("");
-    let root = site.path();
+    let mut builder = ward();
     let forms = [
         ("vhxh-gach-noi", "Thanh Sang - Phòng Văn hóa - Xã hội"),
         ("vhxh-gach-ngang", "Thanh Sang – Phòng Văn hóa - Xã hội"),
         ("vhxh-gach-dai", "*Thanh Sang — Phòng Văn hóa - Xã hội*"),
     ];
     for (i, (slug, last)) in forms.iter().enumerate() {
-        article(
-            root,
+        builder.article(
             slug,
             &format!("2025-09-0{}", i + 1),
-            "",
             &format!("Tin chính về khai giảng năm học.\n\n{last}"),
         );
     }
-    let out = build(root);
+    let site = builder.build();
+    let out = site.out();
     let mut failures = Vec::new();
     for (slug, last) in forms {
         let doc = article_page(&out, slug);
@@ -900,16 +909,15 @@ fn a_byline_is_read_when_the_department_name_itself_contains_a_dash() {
 
 #[test]
 fn no_byline_is_read_when_the_article_has_an_author() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "co-tac-gia",
-        "2025-09-01",
-        "author = \"Minh Khoa\"",
-        "Tin chính.\n\nThanh Sang - Văn phòng HĐND và UBND",
-    );
-    let out = build(root);
+    let site = ward()
+        .article_with(
+            "co-tac-gia",
+            "2025-09-01",
+            "author = \"Minh Khoa\"",
+            "Tin chính.\n\nThanh Sang - Văn phòng HĐND và UBND",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "co-tac-gia");
     assert_eq!(
         byline(&doc),
@@ -928,8 +936,7 @@ fn no_byline_is_read_when_the_article_has_an_author() {
 
 #[test]
 fn a_last_paragraph_that_is_not_a_byline_stays() {
-    let site = ward_site("");
-    let root = site.path();
+    let mut builder = ward();
     let endings = [
         (
             "ket-luan",
@@ -940,15 +947,14 @@ fn a_last_paragraph_that_is_not_a_byline_stays() {
         ("ten-can-bo", "Thanh Sang - Lưu Thanh Bình"),
     ];
     for (i, (slug, last)) in endings.iter().enumerate() {
-        article(
-            root,
+        builder.article(
             slug,
             &format!("2025-09-0{}", i + 1),
-            "",
             &format!("Tin chính.\n\n{last}"),
         );
     }
-    let out = build(root);
+    let site = builder.build();
+    let out = site.out();
     for (slug, last) in endings {
         let doc = article_page(&out, slug);
         assert_eq!(byline(&doc), None, "«{last}» is not a byline");
@@ -967,24 +973,21 @@ fn a_last_paragraph_that_is_not_a_byline_stays() {
 
 #[test]
 fn detect_mentions_false_turns_detection_off_for_one_article() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "khong-do-tim",
-        "2025-09-01",
-        "detect_mentions = false\nofficials = [\"Trần Thị Mai\"]",
-        "Đồng chí Lưu Thanh Bình làm việc với UBND phường.\n\n\
-         Thanh Sang - Văn phòng HĐND và UBND",
-    );
-    article(
-        root,
-        "co-do-tim",
-        "2025-09-02",
-        "",
-        "Đồng chí Lưu Thanh Bình làm việc với UBND phường.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article_with(
+            "khong-do-tim",
+            "2025-09-01",
+            "detect_mentions = false\nofficials = [\"Trần Thị Mai\"]",
+            "Đồng chí Lưu Thanh Bình làm việc với UBND phường.\n\n\
+             Thanh Sang - Văn phòng HĐND và UBND",
+        )
+        .article(
+            "co-do-tim",
+            "2025-09-02",
+            "Đồng chí Lưu Thanh Bình làm việc với UBND phường.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "khong-do-tim");
     assert!(body_links(&doc).is_empty(), "{:?}", body_links(&doc));
     assert_eq!(
@@ -1016,23 +1019,21 @@ fn detect_mentions_false_turns_detection_off_for_one_article() {
 
 #[test]
 fn site_wide_detection_off_can_be_turned_back_on_in_one_article() {
-    let site = ward_site("[mentions]\ndetect = false\n");
-    let root = site.path();
-    article(
-        root,
-        "mac-dinh",
-        "2025-09-01",
-        "",
-        "Đồng chí Lưu Thanh Bình dự họp.\n\nThanh Sang - Văn phòng HĐND và UBND",
-    );
-    article(
-        root,
-        "bat-lai",
-        "2025-09-02",
-        "detect_mentions = true",
-        "Đồng chí Lưu Thanh Bình dự họp.\n\nThanh Sang - Văn phòng HĐND và UBND",
-    );
-    let out = build(root);
+    let site = ward()
+        .config("[mentions]\ndetect = false\n")
+        .article(
+            "mac-dinh",
+            "2025-09-01",
+            "Đồng chí Lưu Thanh Bình dự họp.\n\nThanh Sang - Văn phòng HĐND và UBND",
+        )
+        .article_with(
+            "bat-lai",
+            "2025-09-02",
+            "detect_mentions = true",
+            "Đồng chí Lưu Thanh Bình dự họp.\n\nThanh Sang - Văn phòng HĐND và UBND",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "mac-dinh");
     assert!(body_links(&doc).is_empty(), "{:?}", body_links(&doc));
     assert!(aside_officials(&doc).is_empty());
@@ -1058,30 +1059,27 @@ fn site_wide_detection_off_can_be_turned_back_on_in_one_article() {
 
 #[test]
 fn excluded_mentions_are_neither_counted_nor_linked() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "loai-tru-ten",
-        "2025-09-01",
-        "exclude_mentions = [\"Nguyễn Văn An\"]",
-        "Đường Nguyễn Văn An được UBND phường nâng cấp.",
-    );
-    article(
-        root,
-        "loai-tru-nhung-co-liet-ke",
-        "2025-09-03",
-        "exclude_mentions = [\"nguyen-van-an\"]\nofficials = [\"Nguyễn Văn An\"]",
-        "Ông Nguyễn Văn An dự lễ.",
-    );
-    article(
-        root,
-        "loai-tru-slug",
-        "2025-09-02",
-        "exclude_mentions = [\"ubnd\"]",
-        "Ủy ban nhân dân phường và UBND phường cùng ông Nguyễn Văn An kiểm tra.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article_with(
+            "loai-tru-ten",
+            "2025-09-01",
+            "exclude_mentions = [\"Nguyễn Văn An\"]",
+            "Đường Nguyễn Văn An được UBND phường nâng cấp.",
+        )
+        .article_with(
+            "loai-tru-nhung-co-liet-ke",
+            "2025-09-03",
+            "exclude_mentions = [\"nguyen-van-an\"]\nofficials = [\"Nguyễn Văn An\"]",
+            "Ông Nguyễn Văn An dự lễ.",
+        )
+        .article_with(
+            "loai-tru-slug",
+            "2025-09-02",
+            "exclude_mentions = [\"ubnd\"]",
+            "Ủy ban nhân dân phường và UBND phường cùng ông Nguyễn Văn An kiểm tra.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "loai-tru-ten");
     assert_eq!(
         body_links(&doc),
@@ -1120,16 +1118,14 @@ fn excluded_mentions_are_neither_counted_nor_linked() {
 
 #[test]
 fn an_unknown_name_in_exclude_mentions_is_an_error() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "loai-tru-sai",
-        "2025-09-01",
-        "exclude_mentions = [\"Nguyễn Văn Không\"]",
-        "Tin.",
-    );
-    let output = build_failing(root);
+    let (_site, output) = ward()
+        .article_with(
+            "loai-tru-sai",
+            "2025-09-01",
+            "exclude_mentions = [\"Nguyễn Văn Không\"]",
+            "Tin.",
+        )
+        .build_failing();
     let err = stderr(&output);
     assert!(
         err.contains("content/articles/loai-tru-sai.md:4:"),
@@ -1140,17 +1136,16 @@ fn an_unknown_name_in_exclude_mentions_is_an_error() {
 
 #[test]
 fn with_links_off_names_are_found_but_not_linked() {
-    let site = ward_site("[mentions]\nlink = false\n");
-    let root = site.path();
-    article(
-        root,
-        "khong-lien-ket",
-        "2025-09-01",
-        "",
-        "Đồng chí Lưu Thanh Bình làm việc với UBND phường.\n\n\
-         Thanh Sang - Văn phòng HĐND và UBND",
-    );
-    let out = build(root);
+    let site = ward()
+        .config("[mentions]\nlink = false\n")
+        .article(
+            "khong-lien-ket",
+            "2025-09-01",
+            "Đồng chí Lưu Thanh Bình làm việc với UBND phường.\n\n\
+             Thanh Sang - Văn phòng HĐND và UBND",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "khong-lien-ket");
     assert!(body_links(&doc).is_empty(), "{:?}", body_links(&doc));
     assert_eq!(
@@ -1185,21 +1180,15 @@ fn with_links_off_names_are_found_but_not_linked() {
 
 #[test]
 fn mention_links_include_the_base_path() {
-    let site = ward_site("");
-    let root = site.path();
-    write(
-        root,
-        "site.toml",
-        "title = \"Phường Thử\"\nbase_url = \"https://thu.example.vn/phuong-thu/\"\n",
-    );
-    article(
-        root,
-        "duong-dan-goc",
-        "2025-09-01",
-        "",
-        "Đồng chí Lưu Thanh Bình làm việc với UBND phường.",
-    );
-    let out = build(root);
+    let site = ward()
+        .base_url("https://thu.example.vn/phuong-thu/")
+        .article(
+            "duong-dan-goc",
+            "2025-09-01",
+            "Đồng chí Lưu Thanh Bình làm việc với UBND phường.",
+        )
+        .build();
+    let out = site.out();
     let doc = article_page(&out, "duong-dan-goc");
     assert_eq!(
         body_links(&doc),
@@ -1222,45 +1211,35 @@ fn mention_links_include_the_base_path() {
 
 #[test]
 fn an_article_shows_the_title_held_on_its_date() {
-    let site = ward_site("");
-    let root = site.path();
-    article(
-        root,
-        "thang-nam",
-        "2025-05-01",
-        "",
-        "Ông Phạm Minh Đức chủ trì phiên họp.",
-    );
-    article(
-        root,
-        "thang-tam",
-        "2025-08-01",
-        "",
-        "Ông Phạm Minh Đức chủ trì phiên họp.",
-    );
-    article(
-        root,
-        "ngay-cuoi",
-        "2025-06-30",
-        "",
-        "Ông Phạm Minh Đức chủ trì phiên họp.",
-    );
-    // 2025-06-30 20:00 UTC is 2025-07-01 03:00 in Vietnam: the new title.
-    article(
-        root,
-        "ngay-dau-utc",
-        "2025-06-30T20:00:00Z",
-        "",
-        "Ông Phạm Minh Đức chủ trì phiên họp.",
-    );
-    article(
-        root,
-        "truoc-nhiem-ky",
-        "2024-12-01",
-        "",
-        "Ông Phạm Minh Đức phát biểu.",
-    );
-    let out = build(root);
+    let site = ward()
+        .article(
+            "thang-nam",
+            "2025-05-01",
+            "Ông Phạm Minh Đức chủ trì phiên họp.",
+        )
+        .article(
+            "thang-tam",
+            "2025-08-01",
+            "Ông Phạm Minh Đức chủ trì phiên họp.",
+        )
+        .article(
+            "ngay-cuoi",
+            "2025-06-30",
+            "Ông Phạm Minh Đức chủ trì phiên họp.",
+        )
+        // 2025-06-30 20:00 UTC is 2025-07-01 03:00 in Vietnam: the new title.
+        .article(
+            "ngay-dau-utc",
+            "2025-06-30T20:00:00Z",
+            "Ông Phạm Minh Đức chủ trì phiên họp.",
+        )
+        .article(
+            "truoc-nhiem-ky",
+            "2024-12-01",
+            "Ông Phạm Minh Đức phát biểu.",
+        )
+        .build();
+    let out = site.out();
     let title_on = |slug: &str| {
         let doc = article_page(&out, slug);
         let officials = aside_officials(&doc);
@@ -1372,9 +1351,8 @@ fn unit_href(unit: ElementRef<'_>) -> String {
 
 #[test]
 fn the_org_chart_shows_each_body_with_its_head_deputies_and_sub_units() {
-    let site = ward_site("");
-    let root = site.path();
-    let out = build(root);
+    let site = ward().build();
+    let out = site.out();
     let doc = page(&out, "/co-cau-to-chuc/");
 
     let ubnd = org_unit(&doc, &department_url("ubnd"));
@@ -1482,16 +1460,14 @@ fn the_org_chart_shows_each_body_with_its_head_deputies_and_sub_units() {
 
 #[test]
 fn two_officials_whose_names_collide_stop_the_build_naming_both_files() {
-    let site = ward_site("");
-    let root = site.path();
-    write(
-        root,
-        "content/officials/le-thi-hoa.md",
-        "+++\nname = \"Lê Thị Hoa\"\naliases = [\"Nguyễn Thị Hoà\"]\n\n[[positions]]\n\
-         title = \"Chuyên viên\"\ndepartment = \"van-phong\"\nfrom = 2025-01-01\n+++\nTiểu sử.\n",
-    );
-    article(root, "tin", "2025-09-01", "", "Tin.");
-    let output = build_failing(root);
+    let (site, output) = ward()
+        .official(
+            "le-thi-hoa",
+            "name = \"Lê Thị Hoa\"\naliases = [\"Nguyễn Thị Hoà\"]",
+            &[("Chuyên viên", "van-phong", "2025-01-01", None)],
+        )
+        .article("tin", "2025-09-01", "Tin.")
+        .build_failing();
     let err = stderr(&output);
     assert!(
         err.contains("content/officials/nguyen-thi-hoa.md"),
@@ -1506,22 +1482,21 @@ fn two_officials_whose_names_collide_stop_the_build_naming_both_files() {
             && (l.contains("Nguyễn Thị Hòa") || l.contains("Nguyễn Thị Hoà"))),
         "the report is about the clashing name: {err}"
     );
-    assert!(!root.join("public/index.html").exists(), "nothing is built");
+    assert!(!site.out().join("index.html").exists(), "nothing is built");
 }
 
 #[test]
 fn a_position_naming_an_unknown_department_stops_the_build_at_its_line() {
-    let site = ward_site("");
-    let root = site.path();
     let text = "+++\nname = \"Võ Văn Tư\"\n\n[[positions]]\ntitle = \"Trưởng phòng\"\n\
                 department = \"Phòng Không Tồn Tại\"\nfrom = 2025-01-01\n+++\nTiểu sử.\n";
-    write(root, "content/officials/vo-van-tu.md", text);
     let line = text
         .lines()
         .position(|l| l.starts_with("department = "))
         .expect("a department line")
         + 1;
-    let output = build_failing(root);
+    let (_site, output) = ward()
+        .file("content/officials/vo-van-tu.md", text)
+        .build_failing();
     let err = stderr(&output);
     assert!(
         err.contains(&format!("content/officials/vo-van-tu.md:{line}:")),
