@@ -1,8 +1,10 @@
 //! How fast `watch`/`serve` reflect one saved article, and a rebuild with no change.
 //!
 //! Generates a synthetic ward site (default 10,000 articles; `BANTIN_BENCH_N`), builds it once
-//! through a [`Session`] (as `watch` does), then repeatedly edits one article's body and times
-//! the rebuild until the output folder holds the change; reports medians.
+//! through a [`Session`] (as `watch` does), then times, as medians: a rescan of every file with
+//! nothing changed; a save of one article without change; and an edit of one article's body,
+//! each until the output folder holds the result. The edits reach the session as the watcher
+//! reports them (the changed path).
 //!
 //! Run: `cargo bench --bench rebuild` (everything is written under a temporary folder).
 
@@ -30,11 +32,11 @@ fn main() {
     session.rebuild().expect("first build");
     let first = start.elapsed();
 
-    let mut unchanged = Vec::new();
+    let mut rescans = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
         let s = session.rebuild().expect("rebuild");
-        unchanged.push(start.elapsed());
+        rescans.push(start.elapsed());
         assert!(
             s.written.is_empty(),
             "a rebuild with no change writes nothing"
@@ -51,13 +53,31 @@ fn main() {
         .expect("an article")
         .path();
     let original = std::fs::read_to_string(&article).expect("read article");
+    let mut unchanged = Vec::new();
+    for _ in 0..runs {
+        // Saved without a change (the watcher reports it; nothing is written).
+        std::fs::write(&article, &original).expect("touch");
+        let start = Instant::now();
+        let s = session
+            .rebuild_paths(std::slice::from_ref(&article))
+            .expect("rebuild");
+        unchanged.push(start.elapsed());
+        assert!(s.written.is_empty(), "a save without change writes nothing");
+    }
     let mut edits = Vec::new();
+    let mut last = Default::default();
+    let (mut rendered, mut written) = (0, 0);
     for i in 0..runs {
         std::fs::write(&article, format!("{original}\nCâu bổ sung số {i}.\n")).expect("edit");
         let start = Instant::now();
-        let s = session.rebuild().expect("rebuild");
+        let s = session
+            .rebuild_paths(std::slice::from_ref(&article))
+            .expect("rebuild");
         edits.push(start.elapsed());
         assert!(!s.written.is_empty());
+        last = s.timings;
+        rendered = s.rendered;
+        written = s.written.len();
     }
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
@@ -66,11 +86,16 @@ fn main() {
     );
     println!("first build (session)          {:>9.1} ms", ms(first));
     println!(
-        "rebuild, nothing changed       {:>9.1} ms (median)",
+        "rescan, nothing changed        {:>9.1} ms (median)",
+        ms(synth::median(rescans))
+    );
+    println!(
+        "save without change            {:>9.1} ms (median)",
         ms(synth::median(unchanged))
     );
     println!(
         "rebuild, one article edited    {:>9.1} ms (median)",
         ms(synth::median(edits))
     );
+    println!("  last edit: {last}; {rendered} pages rendered, {written} written");
 }

@@ -160,9 +160,18 @@ fn clock() -> String {
     jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
 }
 
-/// One rebuild: print what happened and tell the browsers.
-fn rebuild(session: &mut Session, events: Option<&serve::Broadcaster>) {
-    match session.rebuild() {
+/// One rebuild (of everything, or after `changed` paths changed): print what happened and tell
+/// the browsers.
+fn rebuild(
+    session: &mut Session,
+    changed: Option<&[PathBuf]>,
+    events: Option<&serve::Broadcaster>,
+) {
+    let result = match changed {
+        Some(paths) => session.rebuild_paths(paths),
+        None => session.rebuild(),
+    };
+    match result {
         Ok(s) => {
             println!(
                 "[{}] Đã cập nhật: {} tệp ghi, {} tệp xóa ({} trang, {} bài viết) trong {} ms.",
@@ -232,7 +241,7 @@ fn watch_loop(
 ) {
     while !stop.load(Ordering::SeqCst) {
         match watcher.next_batch(Duration::from_millis(200)) {
-            Batch::Changed(_) => rebuild(session, events),
+            Batch::Changed(paths) => rebuild(session, Some(&paths), events),
             Batch::Idle => {}
             Batch::Closed => break,
         }
@@ -265,7 +274,7 @@ fn watch(opts: BuildOptions) -> ExitCode {
         return ExitCode::from(1);
     };
     let mut session = Session::new(opts, out.clone());
-    rebuild(&mut session, None);
+    rebuild(&mut session, None, None);
     println!(
         "Đang theo dõi {} — lưu tệp là trang được dựng lại vào {}. Ctrl-C để dừng.",
         root.display(),
@@ -309,7 +318,7 @@ fn serve(root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCode {
         return ExitCode::from(1);
     };
     let mut session = Session::new(opts, out.clone());
-    rebuild(&mut session, Some(&events));
+    rebuild(&mut session, None, Some(&events));
     println!("Xem thử tại {url} — lưu tệp là trang tự cập nhật. Ctrl-C để dừng.");
     if open {
         open_browser(&url);

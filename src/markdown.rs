@@ -14,7 +14,10 @@ use crate::mentions::MentionIndex;
 /// A rendered Markdown body.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared: pages and caches hold the same text.
+    pub html: std::sync::Arc<str>,
+    /// Digest of `html`, so later stages can tell whether it changed without reading it.
+    pub html_digest: crate::fingerprint::Digest,
     /// Plain text of the first paragraph, whitespace collapsed.
     pub first_paragraph: String,
     /// `src` of every image in the body, as written.
@@ -98,7 +101,8 @@ pub fn render_with(body: &str, base_path: &str, scan: Option<&MentionScan>) -> R
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, &opts, &mut html);
     Rendered {
-        html,
+        html_digest: crate::fingerprint::of_bytes(html.as_bytes()),
+        html: html.into(),
         first_paragraph,
         images,
         mentions,

@@ -10,7 +10,11 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::collections::{HashMap, HashSet};
+
+use crate::fingerprint::{self, Digest, Fingerprinter};
 use crate::plan::{AssetSource, CopyJob};
+use crate::render::RenderedPage;
 
 /// The file bantin leaves in every output folder it creates.
 pub const MARKER: &str = ".bantin-output";
@@ -162,7 +166,7 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
 /// Returns the number of files written.
 pub fn write_site(
     output: &Path,
-    pages: &[(String, Vec<u8>)],
+    pages: &[RenderedPage],
     copies: &[CopyJob],
 ) -> Result<usize, OutputError> {
     let staging = sibling(output, "bantin-staging");
@@ -181,7 +185,7 @@ pub fn write_site(
 
 fn fill_staging(
     staging: &Path,
-    pages: &[(String, Vec<u8>)],
+    pages: &[RenderedPage],
     copies: &[CopyJob],
 ) -> Result<(), OutputError> {
     let bad_path = |rel: &str| OutputError::Dangerous {
@@ -201,9 +205,9 @@ fn fill_staging(
             }
         }
     })?;
-    pages.par_iter().try_for_each(|(rel, bytes)| {
-        let dest = safe_join(staging, rel).ok_or_else(|| bad_path(rel))?;
-        write_file(&dest, bytes)
+    pages.par_iter().try_for_each(|p| {
+        let dest = safe_join(staging, &p.file).ok_or_else(|| bad_path(&p.file))?;
+        write_file(&dest, p.bytes.as_deref().unwrap_or_default())
     })?;
     write_file(
         &staging.join(MARKER),
@@ -220,87 +224,214 @@ pub struct SyncReport {
     pub removed: Vec<String>,
 }
 
+/// What bantin last wrote into an output folder, file by file, for `watch` and `serve`: the
+/// fingerprint of what each file was made from and the digest of its bytes. With it a rebuild
+/// knows, without reading the folder back, which pages need no rendering and which files need no
+/// writing. Empty until the first [`sync_site`] and after any failed one.
+#[derive(Debug, Default, Clone)]
+pub struct OutputState {
+    files: HashMap<String, Stamp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    fingerprint: Digest,
+    digest: Digest,
+}
+
+impl OutputState {
+    /// The fingerprint the file at `file` (site-relative) was last written from.
+    pub fn fingerprint(&self, file: &str) -> Option<Digest> {
+        self.files.get(file).map(|s| s.fingerprint)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
 /// Make `output` hold exactly `pages` and `copies`, in place: a file whose bytes are unchanged
 /// is not touched (its modification time stays), changed files are replaced atomically
-/// (written beside and renamed), and files no longer in the site are removed. Used by `watch`
-/// and `serve`, where each rebuild changes a handful of files; the result is the same folder a
-/// clean build writes.
+/// (written beside, then renamed), files no longer part of the site are removed.
+///
+/// With an empty `state` (the first sync of a session) every file is compared with what the
+/// folder holds. Afterwards `state` stands for the folder: pages that were not rendered
+/// (`bytes: None`) and copies whose source is unchanged are skipped without touching the disk,
+/// and only files the last sync wrote can be removed.
 pub fn sync_site(
     output: &Path,
-    pages: &[(String, Vec<u8>)],
+    pages: &[RenderedPage],
     copies: &[CopyJob],
+    state: &mut OutputState,
 ) -> Result<SyncReport, OutputError> {
+    let result = sync_with(output, pages, copies, state);
+    if result.is_err() {
+        // The folder may now differ from the state in unknown ways: compare it all next time.
+        state.files.clear();
+    }
+    result
+}
+
+fn sync_with(
+    output: &Path,
+    pages: &[RenderedPage],
+    copies: &[CopyJob],
+    state: &mut OutputState,
+) -> Result<SyncReport, OutputError> {
+    let first = state.is_empty();
     std::fs::create_dir_all(output).map_err(io(output))?;
     let bad_path = |rel: &str| OutputError::Dangerous {
         path: PathBuf::from(rel),
         reason: "đường dẫn ra ngoài thư mục xuất",
     };
-    let mut wanted: std::collections::HashSet<String> = std::collections::HashSet::new();
-    wanted.insert(MARKER.to_string());
-    for (rel, _) in pages {
-        wanted.insert(rel.clone());
-    }
-    for c in copies {
-        wanted.insert(c.to.clone());
-    }
-    let mut written: Vec<String> = copies
+    let old = &state.files;
+    // Put `bytes` at `rel` unless the folder already holds them; returns whether it wrote.
+    let put = |rel: &str, bytes: &[u8], digest: Digest| -> Result<bool, OutputError> {
+        let dest = safe_join(output, rel).ok_or_else(|| bad_path(rel))?;
+        if first {
+            write_if_changed(&dest, bytes)
+        } else if old.get(rel).is_some_and(|s| s.digest == digest) {
+            Ok(false)
+        } else {
+            write_atomic(&dest, bytes).map(|()| true)
+        }
+    };
+    let page_files: HashSet<&str> = pages.iter().map(|p| p.file.as_str()).collect();
+    let copied: Vec<(String, Stamp, bool)> = copies
         .par_iter()
-        .filter(|c| !pages.iter().any(|(p, _)| *p == c.to))
+        .filter(|c| !page_files.contains(c.to.as_str()))
         .map(|c| {
-            let dest = safe_join(output, &c.to).ok_or_else(|| bad_path(&c.to))?;
+            let fingerprint = source_fingerprint(&c.from);
+            if let Some(s) = old.get(&c.to).filter(|s| !first && s.fingerprint == fingerprint) {
+                return Ok((c.to.clone(), *s, false));
+            }
             let bytes: std::borrow::Cow<[u8]> = match &c.from {
                 AssetSource::Embedded(b) => std::borrow::Cow::Borrowed(b),
                 AssetSource::File(src) => {
                     std::borrow::Cow::Owned(std::fs::read(src).map_err(io(src))?)
                 }
             };
-            write_if_changed(&dest, &bytes).map(|changed| changed.then(|| c.to.clone()))
+            let digest = fingerprint::of_bytes(&bytes);
+            let wrote = put(&c.to, &bytes, digest)?;
+            Ok((
+                c.to.clone(),
+                Stamp {
+                    fingerprint,
+                    digest,
+                },
+                wrote,
+            ))
         })
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-    let pages_written: Vec<String> = pages
+        .collect::<Result<_, OutputError>>()?;
+    let rendered: Vec<(String, Stamp, bool)> = pages
         .par_iter()
-        .map(|(rel, bytes)| {
-            let dest = safe_join(output, rel).ok_or_else(|| bad_path(rel))?;
-            write_if_changed(&dest, bytes).map(|changed| changed.then(|| rel.clone()))
+        .map(|p| {
+            let Some(bytes) = &p.bytes else {
+                let digest = old.get(&p.file).map_or(0, |s| s.digest);
+                return Ok((
+                    p.file.clone(),
+                    Stamp {
+                        fingerprint: p.fingerprint,
+                        digest,
+                    },
+                    false,
+                ));
+            };
+            let digest = fingerprint::of_bytes(bytes);
+            let wrote = put(&p.file, bytes, digest)?;
+            Ok((
+                p.file.clone(),
+                Stamp {
+                    fingerprint: p.fingerprint,
+                    digest,
+                },
+                wrote,
+            ))
         })
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-    written.extend(pages_written);
-    write_if_changed(
-        &output.join(MARKER),
-        b"This folder is written by bantin; each build replaces it whole.\n",
-    )?;
-    let mut removed = Vec::new();
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(output)
-        .min_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let Ok(rel) = entry.path().strip_prefix(output) else {
-            continue;
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if entry.file_type().is_dir() {
-            dirs.push(entry.path().to_path_buf());
-        } else if !wanted.contains(&rel) {
-            std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
-            removed.push(rel);
+        .collect::<Result<_, OutputError>>()?;
+    let mut written = Vec::new();
+    let mut files = HashMap::with_capacity(copied.len() + rendered.len());
+    for (rel, stamp, wrote) in copied.into_iter().chain(rendered) {
+        if wrote {
+            written.push(rel.clone());
         }
+        files.insert(rel, stamp);
     }
-    // Folders left empty (deepest first).
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs {
-        let _ = std::fs::remove_dir(&d);
+    let mut removed = Vec::new();
+    if first {
+        write_if_changed(
+            &output.join(MARKER),
+            b"This folder is written by bantin; each build replaces it whole.\n",
+        )?;
+        let mut dirs = Vec::new();
+        for entry in walkdir::WalkDir::new(output)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let Ok(rel) = entry.path().strip_prefix(output) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if entry.file_type().is_dir() {
+                dirs.push(entry.path().to_path_buf());
+            } else if rel != MARKER && !files.contains_key(&rel) {
+                std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
+                removed.push(rel);
+            }
+        }
+        // Folders left empty (deepest first).
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in dirs {
+            let _ = std::fs::remove_dir(&d);
+        }
+    } else {
+        for rel in old.keys().filter(|k| !files.contains_key(*k)) {
+            let Some(path) = safe_join(output, rel) else {
+                continue;
+            };
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed.push(rel.clone()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(&path)(e)),
+            }
+            // Folders left empty, up to the output folder.
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != output && d.starts_with(output)) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
     }
     written.sort();
     removed.sort();
+    state.files = files;
     Ok(SyncReport { written, removed })
+}
+
+/// What a copied file is made from: an embedded file's bytes, or a file's path, size and
+/// modification time (reading every image on every rebuild would be too slow).
+fn source_fingerprint(source: &AssetSource) -> Digest {
+    let mut f = Fingerprinter::new();
+    match source {
+        AssetSource::Embedded(bytes) => {
+            f.u64(0).bytes(bytes);
+        }
+        AssetSource::File(path) => {
+            f.u64(1).str(&path.to_string_lossy());
+            if let Ok(meta) = std::fs::metadata(path) {
+                let modified = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .unwrap_or_default();
+                f.u64(meta.len()).u64(modified.as_secs()).u64(u64::from(modified.subsec_nanos()));
+            }
+        }
+    }
+    f.finish()
 }
 
 /// Write `bytes` to `path` unless it already holds them; returns whether it wrote.
@@ -312,18 +443,21 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, OutputError> {
     {
         return Ok(false);
     }
+    write_atomic(path, bytes).map(|()| true)
+}
+
+/// Write beside, then rename: a reader (the dev server) never sees half a file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
-    // Write beside, then rename: a reader (the dev server) never sees half a file.
     let tmp = path.with_file_name(format!(
         ".{}.bantin-tmp",
         path.file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
     ));
     std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io(path))?;
-    Ok(true)
+    std::fs::rename(&tmp, path).map_err(io(path))
 }
 
 /// Replace `output` with `staging`: the old folder is moved aside first and removed last.
@@ -351,6 +485,21 @@ fn swap_in(staging: &Path, output: &Path) -> Result<(), OutputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rendered pages from (file, bytes); the fingerprint is the bytes' digest.
+    fn pages(list: &[(&str, &[u8])]) -> Vec<RenderedPage> {
+        list.iter()
+            .map(|(file, bytes)| RenderedPage {
+                file: file.to_string(),
+                fingerprint: fingerprint::of_bytes(bytes),
+                bytes: Some(bytes.to_vec()),
+            })
+            .collect()
+    }
+
+    fn mtime(path: &Path) -> std::time::SystemTime {
+        std::fs::metadata(path).unwrap().modified().unwrap()
+    }
 
     fn site() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -426,11 +575,9 @@ mod tests {
     fn write_swaps_in_a_whole_new_folder() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let pages = vec![("index.html".to_string(), b"one".to_vec())];
-        write_site(&out, &pages, &[]).unwrap();
+        write_site(&out, &pages(&[("index.html", b"one")]), &[]).unwrap();
         std::fs::write(out.join("stale.html"), b"old").unwrap();
-        let pages = vec![("a/index.html".to_string(), b"two".to_vec())];
-        write_site(&out, &pages, &[]).unwrap();
+        write_site(&out, &pages(&[("a/index.html", b"two")]), &[]).unwrap();
         assert!(!out.join("stale.html").exists());
         assert!(!out.join("index.html").exists());
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
@@ -443,44 +590,66 @@ mod tests {
     fn sync_touches_only_what_changed_and_removes_the_rest() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let pages = vec![
-            ("index.html".to_string(), b"one".to_vec()),
-            ("a/index.html".to_string(), b"a".to_vec()),
-        ];
-        let r = sync_site(&out, &pages, &[]).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("stray.html"), b"left by an old build").unwrap();
+        let mut state = OutputState::default();
+        let one = pages(&[("index.html", b"one"), ("a/index.html", b"a")]);
+        let r = sync_site(&out, &one, &[], &mut state).unwrap();
         assert_eq!(r.written, vec!["a/index.html", "index.html"]);
-        let before = std::fs::metadata(out.join("a/index.html"))
-            .unwrap()
-            .modified()
-            .unwrap();
+        assert_eq!(r.removed, vec!["stray.html"], "the first sync removes strays");
+        let before = mtime(&out.join("a/index.html"));
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let pages = vec![
-            ("index.html".to_string(), b"two".to_vec()),
-            pages[1].clone(),
-        ];
-        let r = sync_site(&out, &pages, &[]).unwrap();
+
+        // Same bytes under a new fingerprint (a template edit that changed nothing visible).
+        let mut two = pages(&[("index.html", b"two"), ("a/index.html", b"a")]);
+        two[1].fingerprint ^= 1;
+        let r = sync_site(&out, &two, &[], &mut state).unwrap();
         assert_eq!(r.written, vec!["index.html"]);
         assert!(r.removed.is_empty());
-        let after = std::fs::metadata(out.join("a/index.html"))
-            .unwrap()
-            .modified()
-            .unwrap();
         assert_eq!(
-            before, after,
+            before,
+            mtime(&out.join("a/index.html")),
             "an unchanged file keeps its modification time"
         );
-        let r = sync_site(&out, &pages[..1], &[]).unwrap();
+        assert_eq!(state.fingerprint("a/index.html"), Some(two[1].fingerprint));
+
+        // A page that was not rendered is left alone and keeps its digest.
+        let mut three = two.clone();
+        three[1].bytes = None;
+        let r = sync_site(&out, &three, &[], &mut state).unwrap();
+        assert!(r.written.is_empty());
+        let r = sync_site(&out, &three[..1], &[], &mut state).unwrap();
         assert_eq!(r.removed, vec!["a/index.html"]);
         assert!(!out.join("a").exists(), "empty folders are removed");
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
     }
 
     #[test]
+    fn copies_are_skipped_while_their_source_is_unchanged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let src = tmp.path().join("logo.svg");
+        std::fs::write(&src, b"<svg/>").unwrap();
+        let copies = [CopyJob {
+            from: AssetSource::File(src.clone()),
+            to: "logo.svg".into(),
+        }];
+        let mut state = OutputState::default();
+        let r = sync_site(&out, &[], &copies, &mut state).unwrap();
+        assert_eq!(r.written, vec!["logo.svg"]);
+        let r = sync_site(&out, &[], &copies, &mut state).unwrap();
+        assert!(r.written.is_empty());
+        std::fs::write(&src, b"<svg id='new'/>").unwrap();
+        let r = sync_site(&out, &[], &copies, &mut state).unwrap();
+        assert_eq!(r.written, vec!["logo.svg"]);
+        assert_eq!(std::fs::read(out.join("logo.svg")).unwrap(), b"<svg id='new'/>");
+    }
+
+    #[test]
     fn paths_escaping_the_output_are_rejected() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let pages = vec![("../evil.html".to_string(), b"x".to_vec())];
-        assert!(write_site(&out, &pages, &[]).is_err());
+        assert!(write_site(&out, &pages(&[("../evil.html", b"x")]), &[]).is_err());
         assert!(!tmp.path().join("evil.html").exists());
         assert!(!out.exists());
     }

@@ -11,7 +11,8 @@ use crate::content::{self, Kind};
 use crate::error::{Diagnostic, Problem, sort_diagnostics};
 use crate::output::{self, OutputError};
 use crate::plan::{self, Plan};
-use crate::render::Renderer;
+use crate::fingerprint::Digest;
+use crate::render::{RenderedPage, Renderer};
 use crate::site::{self, ResolveOptions, Site, StaticFiles};
 use crate::theme;
 use crate::urls::Urls;
@@ -56,12 +57,40 @@ pub enum BuildError {
     Output(#[from] OutputError),
 }
 
+/// How long each stage of a build took (the write stage is the caller's).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub load: Duration,
+    pub parse: Duration,
+    pub resolve: Duration,
+    pub plan: Duration,
+    pub render: Duration,
+    pub write: Duration,
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        write!(
+            f,
+            "load {:.1} ms, parse {:.1} ms, resolve {:.1} ms, plan {:.1} ms, render {:.1} ms, write {:.1} ms",
+            ms(self.load),
+            ms(self.parse),
+            ms(self.resolve),
+            ms(self.plan),
+            ms(self.render),
+            ms(self.write)
+        )
+    }
+}
+
 /// A generated site, in memory.
 pub struct Generated {
+    pub timings: Timings,
     pub site: Site,
     pub plan: Plan,
-    /// (site-relative output file, bytes), one per page job.
-    pub pages: Vec<(String, Vec<u8>)>,
+    /// One per page job, in plan order.
+    pub pages: Vec<RenderedPage>,
 }
 
 /// Read the configuration, applying a `--base-url` override.
@@ -84,16 +113,32 @@ pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
 
 /// Run every stage but the write.
 pub fn generate(opts: &BuildOptions, config: Config) -> Result<Generated, Vec<Diagnostic>> {
-    generate_cached(opts, config, &mut content::ParseCache::default())
+    let sources = content::load(&opts.root);
+    generate_cached(
+        opts,
+        config,
+        sources,
+        &mut content::ParseCache::default(),
+        &|_| None,
+    )
 }
 
-/// [`generate`], reusing the parsed articles of `cache` that did not change.
+/// [`generate`] from already loaded `sources`, reusing the parsed articles of `cache` that did
+/// not change and leaving out the bytes of pages whose fingerprint is still `previous(file)`.
 pub fn generate_cached(
     opts: &BuildOptions,
     config: Config,
+    sources: content::Sources,
     cache: &mut content::ParseCache,
+    previous: &(dyn Fn(&str) -> Option<Digest> + Sync),
 ) -> Result<Generated, Vec<Diagnostic>> {
     let root = &opts.root;
+    let mut timings = Timings::default();
+    let mut clock = Instant::now();
+    let mut lap = |slot: &mut Duration| {
+        *slot = clock.elapsed();
+        clock = Instant::now();
+    };
     let mut problems = Vec::new();
     let assets = match theme::load(root, &config) {
         Ok(a) => Some(a),
@@ -102,7 +147,6 @@ pub fn generate_cached(
             None
         }
     };
-    let sources = content::load(root);
     problems.extend(sources.problems);
     let people_failed = |problems: &[Diagnostic]| {
         problems.iter().any(|d| {
@@ -116,7 +160,9 @@ pub fn generate_cached(
         base_path: config.base_url.path(),
         mentions: config.mentions,
     };
+    lap(&mut timings.load);
     let (docs, parse_problems) = content::parse_all_cached(sources.files, &parse_opts, cache);
+    lap(&mut timings.parse);
     problems.extend(parse_problems);
     let statics: StaticFiles = assets
         .as_ref()
@@ -137,6 +183,7 @@ pub fn generate_cached(
             return Err(finish(problems));
         }
     };
+    lap(&mut timings.resolve);
     let Some(assets) = assets else {
         return Err(finish(problems));
     };
@@ -151,8 +198,17 @@ pub fn generate_cached(
             return Err(finish(problems));
         }
     };
-    let pages = renderer.render_all(&site, &plan.pages).map_err(finish)?;
-    Ok(Generated { site, plan, pages })
+    lap(&mut timings.plan);
+    let pages = renderer
+        .render_changed(&site, &plan.pages, previous)
+        .map_err(finish)?;
+    lap(&mut timings.render);
+    Ok(Generated {
+        timings,
+        site,
+        plan,
+        pages,
+    })
 }
 
 fn finish(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -192,9 +248,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
 /// What one rebuild of a [`Session`] changed.
 #[derive(Debug, Clone)]
 pub struct RebuildSummary {
+    pub timings: Timings,
     pub written: Vec<String>,
     pub removed: Vec<String>,
     pub pages: usize,
+    /// Pages rendered (the others were unchanged).
+    pub rendered: usize,
     pub articles: usize,
     pub elapsed: Duration,
 }
@@ -214,16 +273,24 @@ impl RebuildSummary {
 pub struct Session {
     opts: BuildOptions,
     output: PathBuf,
+    sources: content::SourceSet,
     cache: content::ParseCache,
+    /// What the output folder holds, as the last successful rebuild left it.
+    state: output::OutputState,
 }
 
 impl Session {
     /// A session writing to `output` (already validated by the caller).
-    pub fn new(opts: BuildOptions, output: PathBuf) -> Session {
+    pub fn new(mut opts: BuildOptions, output: PathBuf) -> Session {
+        // Absolute and resolved the way the watcher resolves it, so the paths it reports can be
+        // matched with the files read.
+        opts.root = output::absolute(Path::new("."), &opts.root);
         Session {
             opts,
             output,
+            sources: content::SourceSet::default(),
             cache: content::ParseCache::default(),
+            state: output::OutputState::default(),
         }
     }
 
@@ -235,21 +302,46 @@ impl Session {
     /// changed, deleted or renamed, files or folders) changed, and bring the output folder up to
     /// date. The result is the same as [`Session::rebuild`]'s; only the work done differs.
     pub fn rebuild_paths(&mut self, paths: &[PathBuf]) -> Result<RebuildSummary, BuildError> {
-        let _ = paths;
-        self.rebuild()
+        let started = Instant::now();
+        self.sources.refresh(&self.opts.root, paths);
+        self.run(started)
     }
 
-    /// Rebuild everything and bring the output folder up to date.
+    /// Read every file again, rebuild, and bring the output folder up to date.
     pub fn rebuild(&mut self) -> Result<RebuildSummary, BuildError> {
         let started = Instant::now();
+        self.sources.reload(&self.opts.root);
+        self.run(started)
+    }
+
+    fn run(&mut self, started: Instant) -> Result<RebuildSummary, BuildError> {
+        let loaded = started.elapsed();
         let config = load_config(&self.opts)?;
-        let generated =
-            generate_cached(&self.opts, config, &mut self.cache).map_err(BuildError::Content)?;
-        let report = output::sync_site(&self.output, &generated.pages, &generated.plan.copies)?;
+        let state = &self.state;
+        let generated = generate_cached(
+            &self.opts,
+            config,
+            self.sources.sources(),
+            &mut self.cache,
+            &|file| state.fingerprint(file),
+        )
+        .map_err(BuildError::Content)?;
+        let written = Instant::now();
+        let report = output::sync_site(
+            &self.output,
+            &generated.pages,
+            &generated.plan.copies,
+            &mut self.state,
+        )?;
+        let mut timings = generated.timings;
+        timings.load += loaded;
+        timings.write = written.elapsed();
         Ok(RebuildSummary {
+            timings,
             written: report.written,
             removed: report.removed,
             pages: generated.pages.len(),
+            rendered: generated.pages.iter().filter(|p| p.bytes.is_some()).count(),
             articles: generated.site.articles.len(),
             elapsed: started.elapsed(),
         })

@@ -6,6 +6,7 @@
 //! `Site`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use std::path::{Path, PathBuf};
 
 use jiff::ZonedDateTime;
@@ -79,7 +80,8 @@ pub struct Article {
     pub author_department: Option<DepartmentId>,
     pub summary: String,
     pub image: Option<Image>,
-    pub html: String,
+    pub html: Arc<str>,
+    pub html_digest: crate::fingerprint::Digest,
     pub officials: Vec<OfficialId>,
     pub departments: Vec<DepartmentId>,
     pub tags: Vec<TagId>,
@@ -99,7 +101,7 @@ pub struct Official {
     pub order: i64,
     pub contact: PersonContact,
     pub positions: Vec<Position<DepartmentId>>,
-    pub biography: String,
+    pub biography: Arc<str>,
 }
 
 impl Official {
@@ -128,7 +130,7 @@ pub struct Department {
     pub children: Vec<DepartmentId>,
     pub order: i64,
     pub contact: DepartmentContact,
-    pub description: String,
+    pub description: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,7 +147,7 @@ pub struct Page {
     pub slug: String,
     pub title: String,
     pub description: Option<String>,
-    pub html: String,
+    pub html: Arc<str>,
 }
 
 /// What the resolve stage needs besides documents.
@@ -770,6 +772,7 @@ fn resolve_articles(
                 summary,
                 image,
                 html: doc.body.html.clone(),
+                html_digest: doc.body.html_digest,
                 officials: official_ids,
                 departments: department_ids,
                 tags: Vec::new(),
@@ -869,7 +872,9 @@ fn related_articles(
         .into_par_iter()
         .map(|i| {
             let a = &articles[i];
-            let mut scores: HashMap<usize, u32> = HashMap::new();
+            // (candidate, weight) pairs, summed per candidate after sorting: a few hundred
+            // entries at most, cheaper than a hash map.
+            let mut hits: Vec<(usize, u32)> = Vec::new();
             let lists = a
                 .tags
                 .iter()
@@ -880,14 +885,22 @@ fn related_articles(
                 let pos = list.binary_search(&ArticleId(i)).unwrap_or(0);
                 let lo = pos.saturating_sub(RELATED_WINDOW / 2);
                 let hi = (pos + RELATED_WINDOW / 2 + 1).min(list.len());
-                for other in &list[lo..hi] {
-                    if other.0 != i {
-                        *scores.entry(other.0).or_default() += weight;
-                    }
+                hits.extend(
+                    list[lo..hi]
+                        .iter()
+                        .filter(|other| other.0 != i)
+                        .map(|other| (other.0, weight)),
+                );
+            }
+            hits.sort_unstable_by_key(|(j, _)| *j);
+            let mut ranked: Vec<(usize, u32)> = Vec::with_capacity(hits.len());
+            for (j, w) in hits {
+                match ranked.last_mut() {
+                    Some((last, total)) if *last == j => *total += w,
+                    _ => ranked.push((j, w)),
                 }
             }
-            let mut ranked: Vec<(usize, u32)> = scores.into_iter().collect();
-            ranked.sort_by(|(x, sx), (y, sy)| {
+            ranked.sort_unstable_by(|(x, sx), (y, sy)| {
                 sy.cmp(sx)
                     .then_with(|| x.abs_diff(i).cmp(&y.abs_diff(i)))
                     .then(x.cmp(y))

@@ -10,7 +10,9 @@
 pub mod front_matter;
 pub mod meta;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -42,6 +44,11 @@ impl Kind {
         (Kind::Page, "pages"),
     ];
 
+    /// How deep under its folder a document of this kind may be (articles: in any sub-folder).
+    fn max_depth(self) -> usize {
+        if self == Kind::Article { usize::MAX } else { 1 }
+    }
+
     /// The folder under `content/` that holds documents of this kind.
     pub fn folder(self) -> &'static str {
         Kind::ALL
@@ -52,7 +59,7 @@ impl Kind {
 }
 
 /// One document file, read and decoded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
     pub kind: Kind,
     /// Path relative to the site root (for messages), NFC-normalised.
@@ -69,7 +76,7 @@ pub struct Source {
 /// Everything read from `content/`, plus the problems met while reading.
 #[derive(Debug, Default)]
 pub struct Sources {
-    pub files: Vec<Source>,
+    pub files: Vec<Arc<Source>>,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -110,46 +117,155 @@ fn guess_legacy_encoding(bytes: &[u8]) -> &'static str {
 /// Read every document under `root/content/`. Problems (unreadable files, wrong encodings) are
 /// collected, not fatal, so that one run reports them all.
 pub fn load(root: &Path) -> Sources {
-    let content = root.join(CONTENT_DIR);
-    let mut paths: Vec<(Kind, PathBuf)> = Vec::new();
-    let mut sources = Sources::default();
-    for (kind, folder) in Kind::ALL {
-        let dir = content.join(folder);
-        if !dir.is_dir() {
-            continue;
+    let mut set = SourceSet::default();
+    set.reload(root);
+    set.sources()
+}
+
+/// The documents of a site kept between rebuilds (`watch`, `serve`): after the first load only
+/// the files a watcher reports are read again. Files are kept by path, so their order is the
+/// order of a sorted walk whatever order changes come in.
+#[derive(Debug, Default)]
+pub struct SourceSet {
+    files: BTreeMap<PathBuf, Result<Arc<Source>, Diagnostic>>,
+    /// Problems of the walk itself (unreadable folders).
+    walk_problems: Vec<Diagnostic>,
+    loaded: bool,
+}
+
+impl SourceSet {
+    /// Walk `content/` and read every document again.
+    pub fn reload(&mut self, root: &Path) {
+        let content = root.join(CONTENT_DIR);
+        let mut paths: Vec<(Kind, PathBuf)> = Vec::new();
+        self.walk_problems.clear();
+        for (kind, folder) in Kind::ALL {
+            let dir = content.join(folder);
+            if !dir.is_dir() {
+                continue;
+            }
+            let walker = WalkDir::new(&dir)
+                .max_depth(kind.max_depth())
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+            for entry in walker {
+                match entry {
+                    Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
+                        paths.push((kind, e.into_path()))
+                    }
+                    Ok(_) => {}
+                    Err(err) => self.walk_problems.push(Diagnostic::new(
+                        relative(root, err.path().unwrap_or(&dir)),
+                        Problem::Read {
+                            error: err.to_string(),
+                        },
+                    )),
+                }
+            }
         }
-        let max_depth = if kind == Kind::Article { usize::MAX } else { 1 };
-        let walker = WalkDir::new(&dir)
-            .max_depth(max_depth)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
-                    paths.push((kind, e.into_path()))
+        let read: Vec<(PathBuf, Result<Arc<Source>, Diagnostic>)> = paths
+            .into_par_iter()
+            .map(|(kind, path)| {
+                let source = read_source(root, kind, &path).map(Arc::new);
+                (path, source)
+            })
+            .collect();
+        // Keep the old `Arc` of a file whose text did not change: later stages see it as
+        // unchanged without comparing texts.
+        let mut old = std::mem::take(&mut self.files);
+        for (path, new) in read {
+            let kept = match (old.remove(&path), new) {
+                (Some(Ok(old)), Ok(new)) if *old == *new => Ok(old),
+                (_, new) => new,
+            };
+            self.files.insert(path, kept);
+        }
+        self.loaded = true;
+    }
+
+    /// Bring the set up to date after the files at `paths` (absolute) changed: created, edited,
+    /// deleted, or renamed. Reads only those; a folder created or renamed under `content/` (or
+    /// the first call) walks everything again.
+    pub fn refresh(&mut self, root: &Path, paths: &[PathBuf]) {
+        if !self.loaded {
+            return self.reload(root);
+        }
+        let content = root.join(CONTENT_DIR);
+        for path in paths {
+            let Ok(rel) = path.strip_prefix(&content) else {
+                continue;
+            };
+            let mut components = rel.components().map(|c| c.as_os_str());
+            let Some(kind) = components
+                .next()
+                .and_then(|f| Kind::ALL.iter().find(|(_, name)| f == *name))
+                .map(|(k, _)| *k)
+            else {
+                continue;
+            };
+            if rel.components().skip(1).any(|c| is_ignored(c.as_os_str())) {
+                continue;
+            }
+            let depth = rel.components().count() - 1;
+            let meta = std::fs::symlink_metadata(path);
+            match meta {
+                Ok(m) if m.is_dir() => return self.reload(root),
+                Ok(m) if m.is_file() && is_markdown(path) && depth <= kind.max_depth() => {
+                    let read = read_source(root, kind, path).map(Arc::new);
+                    let unchanged = matches!(
+                        (self.files.get(path), &read),
+                        (Some(Ok(old)), Ok(new)) if **old == **new
+                    );
+                    if !unchanged {
+                        self.files.insert(path.clone(), read);
+                    }
                 }
                 Ok(_) => {}
-                Err(err) => sources.problems.push(Diagnostic::new(
-                    relative(root, err.path().unwrap_or(&dir)),
-                    Problem::Read {
-                        error: err.to_string(),
-                    },
-                )),
+                Err(_) => {
+                    // Gone: the file, or a folder and everything in it.
+                    self.files.remove(path);
+                    let gone: Vec<PathBuf> = self
+                        .files
+                        .range(path.clone()..)
+                        .take_while(|(p, _)| p.starts_with(path))
+                        .map(|(p, _)| p.clone())
+                        .collect();
+                    for p in gone {
+                        self.files.remove(&p);
+                    }
+                }
+            }
+            // A file beside a bundle's index.md is one of its assets: read the bundle again.
+            if kind == Kind::Article && !is_markdown(path) {
+                let bundle_index = path
+                    .ancestors()
+                    .skip(1)
+                    .take_while(|d| d.starts_with(&content) && *d != content.join("articles"))
+                    .map(|d| d.join("index.md"))
+                    .find(|i| self.files.contains_key(i));
+                if let Some(index) = bundle_index {
+                    let read = read_source(root, kind, &index).map(Arc::new);
+                    self.files.insert(index, read);
+                }
             }
         }
     }
-    let read: Vec<Result<Source, Diagnostic>> = paths
-        .par_iter()
-        .map(|(kind, path)| read_source(root, *kind, path))
-        .collect();
-    for r in read {
-        match r {
-            Ok(s) => sources.files.push(s),
-            Err(d) => sources.problems.push(d),
+
+    /// The documents read and the problems met, in walk order.
+    pub fn sources(&self) -> Sources {
+        let mut sources = Sources {
+            files: Vec::with_capacity(self.files.len()),
+            problems: self.walk_problems.clone(),
+        };
+        for r in self.files.values() {
+            match r {
+                Ok(s) => sources.files.push(s.clone()),
+                Err(d) => sources.problems.push(d.clone()),
+            }
         }
+        sources
     }
-    sources
 }
 
 fn read_source(root: &Path, kind: Kind, path: &Path) -> Result<Source, Diagnostic> {
@@ -228,7 +344,7 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 /// A parsed document: its typed front matter and rendered body.
 #[derive(Debug, Clone)]
 pub struct Document<M> {
-    pub source: Source,
+    pub source: Arc<Source>,
     pub meta: M,
     pub body: Rendered,
     /// Byte offset of the front matter block in the source text (for locating problems).
@@ -238,7 +354,7 @@ pub struct Document<M> {
 /// Every parsed document of a site, by kind.
 #[derive(Debug)]
 pub struct Documents {
-    pub articles: Vec<Document<ArticleMeta>>,
+    pub articles: Vec<Arc<Document<ArticleMeta>>>,
     pub officials: Vec<Document<OfficialMeta>>,
     pub departments: Vec<Document<DepartmentMeta>>,
     pub pages: Vec<Document<PageMeta>>,
@@ -262,7 +378,7 @@ pub fn entity_slug(stem: &str) -> String {
 /// Parse every source in parallel: officials, departments and pages first, then articles,
 /// scanned for the names of the first two. Returns the documents that parsed and one
 /// diagnostic per document that did not.
-pub fn parse_all(sources: Vec<Source>, opts: &ParseOptions) -> (Documents, Vec<Diagnostic>) {
+pub fn parse_all(sources: Vec<Arc<Source>>, opts: &ParseOptions) -> (Documents, Vec<Diagnostic>) {
     parse_all_cached(sources, opts, &mut ParseCache::default())
 }
 
@@ -273,7 +389,7 @@ pub fn parse_all(sources: Vec<Source>, opts: &ParseOptions) -> (Documents, Vec<D
 pub struct ParseCache {
     /// What every cached parse depends on besides the article's own text.
     depends_on: Option<ParseInputs>,
-    articles: std::collections::HashMap<PathBuf, Document<ArticleMeta>>,
+    articles: std::collections::HashMap<PathBuf, Arc<Document<ArticleMeta>>>,
 }
 
 /// Everything an article's parse depends on besides its own text: the base path, the mention
@@ -288,11 +404,11 @@ struct ParseInputs {
 
 /// [`parse_all`], reusing and refreshing `cache`.
 pub fn parse_all_cached(
-    sources: Vec<Source>,
+    sources: Vec<Arc<Source>>,
     opts: &ParseOptions,
     cache: &mut ParseCache,
 ) -> (Documents, Vec<Diagnostic>) {
-    let (articles, others): (Vec<Source>, Vec<Source>) =
+    let (articles, others): (Vec<Arc<Source>>, Vec<Arc<Source>>) =
         sources.into_iter().partition(|s| s.kind == Kind::Article);
     let mut people: Vec<(PathBuf, String)> = others
         .iter()
@@ -345,15 +461,11 @@ pub fn parse_all_cached(
         })
         .collect();
     let cached = &cache.articles;
-    let parsed: Vec<Result<Document<ArticleMeta>, Diagnostic>> = articles
+    let parsed: Vec<Result<Arc<Document<ArticleMeta>>, Diagnostic>> = articles
         .into_par_iter()
         .map(|s| match cached.get(&s.rel_path) {
-            Some(doc)
-                if doc.source.text == s.text && doc.source.bundle_assets == s.bundle_assets =>
-            {
-                Ok(doc.clone())
-            }
-            _ => parse_article(s, opts, &mentions, &paths),
+            Some(doc) if Arc::ptr_eq(&doc.source, &s) || *doc.source == *s => Ok(doc.clone()),
+            _ => parse_article(s, opts, &mentions, &paths).map(Arc::new),
         })
         .collect();
     cache.articles.clear();
@@ -416,7 +528,7 @@ fn mention_index(
 }
 
 fn parse_article(
-    source: Source,
+    source: Arc<Source>,
     opts: &ParseOptions,
     mentions: &MentionIndex,
     paths: &[String],
@@ -478,7 +590,7 @@ fn split_and_deserialize<M: serde::de::DeserializeOwned>(
 
 /// Split, deserialise and render one document (no mention scanning).
 pub fn parse_document<M: serde::de::DeserializeOwned>(
-    source: Source,
+    source: Arc<Source>,
     base_path: &str,
 ) -> Result<Document<M>, Diagnostic> {
     let (split, meta) = split_and_deserialize::<M>(&source)?;

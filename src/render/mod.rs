@@ -11,7 +11,10 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, Value};
 
+mod deps;
+
 use crate::error::{Diagnostic, Problem};
+use crate::fingerprint::{self, Digest, Fingerprinter};
 use crate::plan::{Listing, PageJob, PageKind};
 use crate::site::{ArticleId, DepartmentId, OfficialId, Site};
 use crate::theme::{self, TemplateFile};
@@ -24,11 +27,82 @@ pub struct Renderer {
     urls: Urls,
     /// Template name as rendered (`article.html`) → the file it comes from, for messages.
     origins: std::collections::HashMap<String, std::path::PathBuf>,
+    /// Per page template, the digest of every template it may read.
+    digests: deps::TemplateDigests,
 }
 
-/// Build a template value from `(key, value)` pairs.
-fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
-    Value::from(BTreeMap::from(pairs))
+/// One page of [`Renderer::render_changed`].
+#[derive(Debug, Clone)]
+pub struct RenderedPage {
+    /// Site-relative output file (`tin-tuc/x/index.html`).
+    pub file: String,
+    /// Digest of everything the page is made from: its templates and its context.
+    pub fingerprint: Digest,
+    /// The page; `None` when the fingerprint is the one it had before (it was not rendered).
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// The variables of one page's context, in insertion order (hashed, then handed to Tera).
+#[derive(Default)]
+struct Vars {
+    vars: Vec<(&'static str, Value)>,
+    /// A large text left out of `vars` until the page is rendered: it counts in the
+    /// fingerprint by its digest, so pages that are not rendered never copy or hash it.
+    deferred: Option<Deferred>,
+}
+
+/// `vars[var][key]` = `text`, marked safe.
+struct Deferred {
+    var: &'static str,
+    key: &'static str,
+    text: Arc<str>,
+    digest: Digest,
+}
+
+impl Vars {
+    fn insert_value(&mut self, key: &'static str, value: Value) {
+        self.vars.push((key, value));
+    }
+
+    fn fingerprint(&self, template: &str, templates: Digest) -> Digest {
+        let mut f = Fingerprinter::new();
+        f.str(template).digest(templates);
+        for (key, value) in &self.vars {
+            f.str(key).value(value);
+        }
+        if let Some(d) = &self.deferred {
+            f.str(d.var).str(d.key).digest(d.digest);
+        }
+        f.finish()
+    }
+
+    fn into_context(self) -> Context {
+        let mut ctx = Context::new();
+        let mut deferred = self.deferred;
+        for (key, mut value) in self.vars {
+            if let Some(d) = deferred.take_if(|d| d.var == key)
+                && let Some(map) = value.as_map()
+            {
+                let mut map = map.clone();
+                map.insert(tera::value::Key::Str(d.key), Value::safe_string(&d.text));
+                map.sort_keys();
+                value = Value::from(map);
+            }
+            ctx.insert_value(key, value);
+        }
+        ctx
+    }
+}
+
+/// Build a template value from `(key, value)` pairs. Keys are put in sorted order (as a
+/// `BTreeMap` would), straight into Tera's map type.
+fn obj<const N: usize>(mut pairs: [(&'static str, Value); N]) -> Value {
+    pairs.sort_unstable_by_key(|(k, _)| *k);
+    let mut map = tera::Map::with_capacity(N);
+    for (k, v) in pairs {
+        map.insert(tera::value::Key::Str(k), v);
+    }
+    Value::from(map)
 }
 
 fn opt_str(s: Option<&str>) -> Value {
@@ -146,6 +220,7 @@ impl Renderer {
             tera,
             urls,
             origins,
+            digests: deps::TemplateDigests::new(templates),
         })
     }
 
@@ -155,13 +230,25 @@ impl Renderer {
         site: &Site,
         jobs: &[PageJob],
     ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+        let pages = self.render_changed(site, jobs, &|_| None)?;
+        Ok(pages
+            .into_iter()
+            .map(|p| (p.file, p.bytes.unwrap_or_default()))
+            .collect())
+    }
+
+    /// Render, in parallel, the page jobs whose fingerprint differs from `previous(file)`; the
+    /// others come back without bytes. Results are in plan order.
+    pub fn render_changed(
+        &self,
+        site: &Site,
+        jobs: &[PageJob],
+        previous: &(dyn Fn(&str) -> Option<Digest> + Sync),
+    ) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
         let shared = Shared::new(site, &self.urls);
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        let results: Vec<Result<RenderedPage, Diagnostic>> = jobs
             .par_iter()
-            .map(|job| {
-                let html = self.render_page(site, &shared, job)?;
-                Ok((urls::output_file(&job.path), html))
-            })
+            .map(|job| self.render_page(site, &shared, job, previous))
             .collect();
         let mut out = Vec::with_capacity(results.len());
         let mut problems = Vec::new();
@@ -184,16 +271,58 @@ impl Renderer {
         site: &Site,
         shared: &Shared,
         job: &PageJob,
-    ) -> Result<Vec<u8>, Diagnostic> {
+        previous: &(dyn Fn(&str) -> Option<Digest> + Sync),
+    ) -> Result<RenderedPage, Diagnostic> {
+        let file = urls::output_file(&job.path);
         let Some(template) = job.kind.template() else {
-            let PageKind::Redirect { target } = &job.kind else {
-                return Ok(Vec::new());
+            let bytes = match &job.kind {
+                PageKind::Redirect { target } => {
+                    redirect_html(&self.urls.permalink(target), &self.urls.link(target))
+                        .into_bytes()
+                }
+                _ => Vec::new(),
             };
-            return Ok(
-                redirect_html(&self.urls.permalink(target), &self.urls.link(target)).into_bytes(),
-            );
+            let fingerprint = fingerprint::of_bytes(&bytes);
+            let bytes = (previous(&file) != Some(fingerprint)).then_some(bytes);
+            return Ok(RenderedPage {
+                file,
+                fingerprint,
+                bytes,
+            });
         };
-        let mut ctx = Context::new();
+        let vars = self.context(site, shared, job);
+        let fingerprint = vars.fingerprint(template, self.digests.of(template));
+        if previous(&file) == Some(fingerprint) {
+            return Ok(RenderedPage {
+                file,
+                fingerprint,
+                bytes: None,
+            });
+        }
+        let ctx = vars.into_context();
+        // Rendered straight into bytes: Tera's `render` would validate the UTF-8 it just wrote.
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera.render_to(template, &ctx, &mut out).map_err(|e| {
+            Diagnostic::new(
+                self.origins
+                    .get(template)
+                    .cloned()
+                    .unwrap_or_else(|| template.into()),
+                Problem::Template {
+                    message: error_text(&e),
+                },
+            )
+        })?;
+        Ok(RenderedPage {
+            file,
+            fingerprint,
+            bytes: Some(out),
+        })
+    }
+
+    /// Every variable a page's template sees.
+    fn context(&self, site: &Site, shared: &Shared, job: &PageJob) -> Vars {
+        let mut ctx = Vars::default();
         ctx.insert_value("site", shared.site.clone());
         ctx.insert_value("current_url", Value::from(self.urls.link(&job.path)));
         let (title, description) = self.fill(site, shared, job, &mut ctx);
@@ -214,33 +343,31 @@ impl Renderer {
             ctx.insert_value("articles", shared.summaries(&listing.articles));
             ctx.insert_value("pagination", self.pagination(listing));
         }
-        // Rendered straight into bytes: Tera's `render` would validate the UTF-8 it just wrote.
-        let mut out = Vec::with_capacity(16 * 1024);
-        self.tera.render_to(template, &ctx, &mut out).map_err(|e| {
-            Diagnostic::new(
-                self.origins
-                    .get(template)
-                    .cloned()
-                    .unwrap_or_else(|| template.into()),
-                Problem::Template {
-                    message: error_text(&e),
-                },
-            )
-        })?;
-        Ok(out)
+        ctx
     }
 
+    /// The pager of a listing page. `pages` holds only the links worth showing (the first and
+    /// last pages, the current one and its neighbours) with `{gap: true}` between runs, so a
+    /// listing of a thousand pages does not put a thousand links on each of them.
     fn pagination(&self, l: &Listing) -> Value {
         let link = |n: usize| Value::from(self.urls.link(&urls::paginated(&l.base, n)));
-        let pages: Vec<Value> = (1..=l.total)
-            .map(|n| {
-                obj([
-                    ("number", Value::from(n)),
-                    ("url", link(n)),
-                    ("is_current", Value::from(n == l.number)),
-                ])
-            })
+        let mut shown: Vec<usize> = [1, l.number.saturating_sub(1), l.number, l.number + 1, l.total]
+            .into_iter()
+            .filter(|n| (1..=l.total).contains(n))
             .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        let mut pages: Vec<Value> = Vec::with_capacity(shown.len() * 2);
+        for (i, n) in shown.iter().enumerate() {
+            if i > 0 && *n > shown[i - 1] + 1 {
+                pages.push(obj([("gap", Value::from(true))]));
+            }
+            pages.push(obj([
+                ("number", Value::from(*n)),
+                ("url", link(*n)),
+                ("is_current", Value::from(*n == l.number)),
+            ]));
+        }
         obj([
             ("current", Value::from(l.number)),
             ("total", Value::from(l.total)),
@@ -270,7 +397,7 @@ impl Renderer {
         site: &Site,
         shared: &Shared,
         job: &PageJob,
-        ctx: &mut Context,
+        ctx: &mut Vars,
     ) -> (String, Option<String>) {
         let u = &self.urls;
         match &job.kind {
@@ -322,7 +449,6 @@ impl Renderer {
                         ),
                         ("summary", Value::from(a.summary.as_str())),
                         ("image", shared.image(a.image.as_ref())),
-                        ("content", Value::safe_string(&a.html)),
                         ("officials", Value::from(officials)),
                         (
                             "departments",
@@ -345,14 +471,20 @@ impl Renderer {
                         ("draft", Value::from(a.draft)),
                     ]),
                 );
+                ctx.deferred = Some(Deferred {
+                    var: "article",
+                    key: "content",
+                    text: a.html.clone(),
+                    digest: a.html_digest,
+                });
                 ctx.insert_value("prev", neighbour(Some(id.0 + 1)));
                 ctx.insert_value("next", neighbour(id.0.checked_sub(1)));
                 ctx.insert_value("related", shared.summaries(&a.related));
                 (a.title.clone(), Some(a.summary.clone()))
             }
-            PageKind::Year(y) => self.period(site, ctx, Period::Year(*y)),
-            PageKind::Month(y, m) => self.period(site, ctx, Period::Month(*y, *m)),
-            PageKind::Day(d) => self.period(site, ctx, Period::Day(*d)),
+            PageKind::Year(y) => self.period(site, shared, ctx, Period::Year(*y)),
+            PageKind::Month(y, m) => self.period(site, shared, ctx, Period::Month(*y, *m)),
+            PageKind::Day(d) => self.period(site, shared, ctx, Period::Day(*d)),
             PageKind::ArchiveIndex => {
                 ctx.insert_value("years", self.archive_years(site));
                 ctx.insert_value("total", Value::from(site.articles.len()));
@@ -518,45 +650,42 @@ impl Renderer {
         }
     }
 
-    fn period(&self, site: &Site, ctx: &mut Context, period: Period) -> (String, Option<String>) {
+    fn period(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        ctx: &mut Vars,
+        period: Period,
+    ) -> (String, Option<String>) {
         let u = &self.urls;
         let title = period.title();
         let (first, last) = period.range();
         // Neighbouring periods that have articles.
-        let neighbours = |keys: Vec<Period>| -> (Value, Value) {
-            let pos = keys.iter().position(|k| *k == period);
-            let at = |i: Option<usize>| {
-                i.and_then(|i| keys.get(i)).map_or_else(Value::none, |p| {
-                    obj([
-                        ("name", Value::from(p.title())),
-                        ("url", Value::from(u.link(&p.path()))),
-                    ])
-                })
-            };
-            (
-                at(pos.and_then(|p| p.checked_sub(1))),
-                at(pos.map(|p| p + 1)),
-            )
+        let siblings = match period {
+            Period::Year(_) => &shared.periods.years,
+            Period::Month(..) => &shared.periods.months,
+            Period::Day(_) => &shared.periods.days,
         };
-        let days = site.by_day.keys();
-        let (siblings, children): (Vec<Period>, Vec<(Period, usize)>) = match period {
+        let pos = siblings.binary_search(&period).ok();
+        let at = |i: Option<usize>| {
+            i.and_then(|i| siblings.get(i)).map_or_else(Value::none, |p| {
+                obj([
+                    ("name", Value::from(p.title())),
+                    ("url", Value::from(u.link(&p.path()))),
+                ])
+            })
+        };
+        let (prev, next) = (
+            at(pos.and_then(|p| p.checked_sub(1))),
+            at(pos.map(|p| p + 1)),
+        );
+        let children = match period {
             Period::Year(_) => {
-                let mut years: Vec<Period> = days.map(|d| Period::Year(d.year())).collect();
-                years.dedup();
-                (
-                    years,
-                    self.children(site, first, last, |d| Period::Month(d.year(), d.month())),
-                )
+                self.children(site, first, last, |d| Period::Month(d.year(), d.month()))
             }
-            Period::Month(..) => {
-                let mut months: Vec<Period> =
-                    days.map(|d| Period::Month(d.year(), d.month())).collect();
-                months.dedup();
-                (months, self.children(site, first, last, Period::Day))
-            }
-            Period::Day(_) => (days.map(|d| Period::Day(*d)).collect(), Vec::new()),
+            Period::Month(..) => self.children(site, first, last, Period::Day),
+            Period::Day(_) => Vec::new(),
         };
-        let (prev, next) = neighbours(siblings);
         let parent = match period {
             Period::Year(_) => None,
             Period::Month(y, _) => Some(Period::Year(y)),
@@ -710,7 +839,7 @@ impl Renderer {
         ])
     }
 
-    fn officials_index(&self, site: &Site, shared: &Shared, ctx: &mut Context) {
+    fn officials_index(&self, site: &Site, shared: &Shared, ctx: &mut Vars) {
         let mut groups: Vec<(DepartmentId, Vec<Value>)> = Vec::new();
         let mut former = Vec::new();
         for i in 0..site.officials.len() {
@@ -758,7 +887,7 @@ impl Renderer {
 }
 
 /// A year, month or day of the archive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Period {
     Year(i16),
     Month(i16, i8),
@@ -809,8 +938,35 @@ impl Period {
     }
 }
 
+/// The years, months and days that have articles, oldest first.
+struct Periods {
+    years: Vec<Period>,
+    months: Vec<Period>,
+    days: Vec<Period>,
+}
+
+impl Periods {
+    fn new(site: &Site) -> Periods {
+        let days: Vec<Period> = site.by_day.keys().map(|d| Period::Day(*d)).collect();
+        let mut months: Vec<Period> = site
+            .by_day
+            .keys()
+            .map(|d| Period::Month(d.year(), d.month()))
+            .collect();
+        months.dedup();
+        let mut years: Vec<Period> = site.by_day.keys().map(|d| Period::Year(d.year())).collect();
+        years.dedup();
+        Periods {
+            years,
+            months,
+            days,
+        }
+    }
+}
+
 /// Template values built once per build and shared by every page.
 struct Shared {
+    periods: Periods,
     site: Value,
     /// One ArticleSummary per article, by id.
     articles: Vec<Value>,
@@ -889,6 +1045,7 @@ impl Shared {
             ])
         };
         Shared {
+            periods: Periods::new(site),
             site: site_value,
             articles,
             departments: site
