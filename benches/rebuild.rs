@@ -20,7 +20,12 @@ fn main() {
     let runs = synth::env_usize("BANTIN_BENCH_RUNS", 7);
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = tmp.path().join("site");
+    let start = Instant::now();
     synth::write_site(&root, n, 42, true).expect("write site");
+    println!(
+        "generated {n} articles in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     let out = tmp.path().join("public");
     let opts = BuildOptions {
         root: root.clone(),

@@ -27,7 +27,7 @@ pub struct Fingerprinter(Vec<u8>);
 
 impl Fingerprinter {
     pub fn new() -> Fingerprinter {
-        Fingerprinter(Vec::with_capacity(1024))
+        Fingerprinter(Vec::with_capacity(4096))
     }
 
     pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
@@ -35,7 +35,8 @@ impl Fingerprinter {
             self.0.push(0xFF);
             return self.digest(of_bytes(bytes));
         }
-        self.0.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.0
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         self.0.extend_from_slice(bytes);
         self
     }
@@ -56,7 +57,17 @@ impl Fingerprinter {
 
     /// A template value, structurally: strings with their "safe" mark, maps in order.
     pub fn value(&mut self, v: &Value) -> &mut Self {
+        self.value_with(v, &Memo::default())
+    }
+
+    /// [`Fingerprinter::value`], taking the digests of maps known to `memo` instead of walking
+    /// them again.
+    pub fn value_with(&mut self, v: &Value, memo: &Memo) -> &mut Self {
         use tera::value::ValueKind as K;
+        if let Some(d) = memo.get(v) {
+            self.0.push(9);
+            return self.digest(d);
+        }
         match v.kind() {
             K::String => {
                 self.0.extend_from_slice(&[1, u8::from(v.is_safe())]);
@@ -67,7 +78,7 @@ impl Fingerprinter {
                 self.0.extend_from_slice(&[2]);
                 self.u64(items.len() as u64);
                 for item in items {
-                    self.value(item);
+                    self.value_with(item, memo);
                 }
             }
             K::Map => {
@@ -79,12 +90,13 @@ impl Fingerprinter {
                             Some(k) => self.str(k),
                             None => self.str(&key.to_string()),
                         };
-                        self.value(item);
+                        self.value_with(item, memo);
                     }
                 }
             }
             K::Bool => {
-                self.0.extend_from_slice(&[4, u8::from(v.as_bool().unwrap_or_default())]);
+                self.0
+                    .extend_from_slice(&[4, u8::from(v.as_bool().unwrap_or_default())]);
             }
             K::Bytes => {
                 self.0.extend_from_slice(&[5]);
@@ -111,6 +123,55 @@ impl Fingerprinter {
     }
 }
 
+/// The digests of template values shared by many pages (the site block, article summaries),
+/// computed once per build. Values are known by the address of their map: clones of a
+/// [`Value`] share it, and the values remembered outlive every lookup (they belong to the
+/// render stage's shared data), so an address cannot be reused for another map meanwhile.
+#[derive(Debug, Default)]
+pub struct Memo(std::collections::HashMap<usize, Digest>);
+
+impl Memo {
+    fn address(v: &Value) -> Option<usize> {
+        v.as_map().map(|m| std::ptr::from_ref(m) as usize)
+    }
+
+    /// Remember the digest of `v` (a map; anything else is ignored).
+    pub fn remember(&mut self, v: &Value) {
+        if let Some(address) = Memo::address(v) {
+            let digest = Fingerprinter::new().value_with(v, self).finish();
+            self.0.insert(address, digest);
+        }
+    }
+
+    /// [`Memo::remember`] each of `values`, digesting them in parallel; returns their digests.
+    pub fn remember_all(&mut self, values: &[Value]) -> Vec<Digest> {
+        use rayon::prelude::*;
+        let memo: &Memo = self;
+        let digests: Vec<(Option<usize>, Digest)> = values
+            .par_iter()
+            .map(|v| {
+                let digest = Fingerprinter::new().value_with(v, memo).finish();
+                (Memo::address(v), digest)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(digests.len());
+        for (address, digest) in digests {
+            if let Some(a) = address {
+                self.0.insert(a, digest);
+            }
+            out.push(digest);
+        }
+        out
+    }
+
+    fn get(&self, v: &Value) -> Option<Digest> {
+        if self.0.is_empty() {
+            return None;
+        }
+        Memo::address(v).and_then(|a| self.0.get(&a).copied())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,12 +183,37 @@ mod tests {
 
     #[test]
     fn values_differing_anywhere_differ() {
-        let a = Value::from(BTreeMap::from([("a", Value::from("x")), ("b", Value::from(1))]));
-        let b = Value::from(BTreeMap::from([("a", Value::from("x")), ("b", Value::from(2))]));
-        let c = Value::from(BTreeMap::from([("a", Value::safe_string("x")), ("b", Value::from(1))]));
+        let a = Value::from(BTreeMap::from([
+            ("a", Value::from("x")),
+            ("b", Value::from(1)),
+        ]));
+        let b = Value::from(BTreeMap::from([
+            ("a", Value::from("x")),
+            ("b", Value::from(2)),
+        ]));
+        let c = Value::from(BTreeMap::from([
+            ("a", Value::safe_string("x")),
+            ("b", Value::from(1)),
+        ]));
         assert_ne!(fp(&a), fp(&b));
-        assert_ne!(fp(&a), fp(&c), "the safe mark changes escaping, so it counts");
+        assert_ne!(
+            fp(&a),
+            fp(&c),
+            "the safe mark changes escaping, so it counts"
+        );
         assert_eq!(fp(&a), fp(&a.clone()));
+    }
+
+    #[test]
+    fn remembered_values_count_by_their_digest() {
+        let shared = Value::from(BTreeMap::from([("title", Value::from("Tin"))]));
+        let page = |v: &Value| Value::from(vec![v.clone(), Value::from(1)]);
+        let mut memo = Memo::default();
+        memo.remember(&shared);
+        let with = |v: &Value, memo: &Memo| Fingerprinter::new().value_with(v, memo).finish();
+        assert_eq!(with(&page(&shared), &memo), with(&page(&shared), &memo));
+        let other = Value::from(BTreeMap::from([("title", Value::from("Khác"))]));
+        assert_ne!(with(&page(&shared), &memo), with(&page(&other), &memo));
     }
 
     #[test]

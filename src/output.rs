@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::fingerprint::{self, Digest, Fingerprinter};
 use crate::plan::{AssetSource, CopyJob};
-use crate::render::RenderedPage;
+use crate::render::{PageStamp, RenderedPage};
 
 /// The file bantin leaves in every output folder it creates.
 pub const MARKER: &str = ".bantin-output";
@@ -235,14 +235,24 @@ pub struct OutputState {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
+    /// For pages: their key (see [`PageStamp`]).
+    key: Option<Digest>,
     fingerprint: Digest,
     digest: Digest,
 }
 
 impl OutputState {
-    /// The fingerprint the file at `file` (site-relative) was last written from.
-    pub fn fingerprint(&self, file: &str) -> Option<Digest> {
-        self.files.get(file).map(|s| s.fingerprint)
+    /// What the page at `file` (site-relative) was last written from.
+    pub fn page(&self, file: &str) -> Option<PageStamp> {
+        self.files.get(file).map(|s| PageStamp {
+            key: s.key,
+            fingerprint: s.fingerprint,
+        })
+    }
+
+    /// Forget everything: the next sync compares every file with the folder.
+    pub fn clear(&mut self) {
+        self.files.clear();
     }
 
     pub fn is_empty(&self) -> bool {
@@ -264,7 +274,24 @@ pub fn sync_site(
     copies: &[CopyJob],
     state: &mut OutputState,
 ) -> Result<SyncReport, OutputError> {
-    let result = sync_with(output, pages, copies, state);
+    sync_site_changed(output, pages, copies, state, &HashSet::new())
+}
+
+/// [`sync_site`], told which source files changed: a copy of one of them is compared with its
+/// source even when the file's size and modification time look unchanged (a file swapped in
+/// by `cp -p`, an unzip, or two saves within the file system's clock resolution).
+pub fn sync_site_changed(
+    output: &Path,
+    pages: &[RenderedPage],
+    copies: &[CopyJob],
+    state: &mut OutputState,
+    changed: &HashSet<PathBuf>,
+) -> Result<SyncReport, OutputError> {
+    // A folder bantin wrote but that lost its marker was deleted or replaced meanwhile.
+    if !state.is_empty() && !output.join(MARKER).is_file() {
+        state.clear();
+    }
+    let result = sync_with(output, pages, copies, state, changed);
     if result.is_err() {
         // The folder may now differ from the state in unknown ways: compare it all next time.
         state.files.clear();
@@ -277,6 +304,7 @@ fn sync_with(
     pages: &[RenderedPage],
     copies: &[CopyJob],
     state: &mut OutputState,
+    changed: &HashSet<PathBuf>,
 ) -> Result<SyncReport, OutputError> {
     let first = state.is_empty();
     std::fs::create_dir_all(output).map_err(io(output))?;
@@ -302,7 +330,11 @@ fn sync_with(
         .filter(|c| !page_files.contains(c.to.as_str()))
         .map(|c| {
             let fingerprint = source_fingerprint(&c.from);
-            if let Some(s) = old.get(&c.to).filter(|s| !first && s.fingerprint == fingerprint) {
+            let reported = matches!(&c.from, AssetSource::File(p) if changed.contains(p));
+            if let Some(s) = old
+                .get(&c.to)
+                .filter(|s| !first && !reported && s.fingerprint == fingerprint)
+            {
                 return Ok((c.to.clone(), *s, false));
             }
             let bytes: std::borrow::Cow<[u8]> = match &c.from {
@@ -316,6 +348,7 @@ fn sync_with(
             Ok((
                 c.to.clone(),
                 Stamp {
+                    key: None,
                     fingerprint,
                     digest,
                 },
@@ -331,7 +364,8 @@ fn sync_with(
                 return Ok((
                     p.file.clone(),
                     Stamp {
-                        fingerprint: p.fingerprint,
+                        key: p.stamp.key,
+                        fingerprint: p.stamp.fingerprint,
                         digest,
                     },
                     false,
@@ -342,7 +376,8 @@ fn sync_with(
             Ok((
                 p.file.clone(),
                 Stamp {
-                    fingerprint: p.fingerprint,
+                    key: p.stamp.key,
+                    fingerprint: p.stamp.fingerprint,
                     digest,
                 },
                 wrote,
@@ -427,7 +462,9 @@ fn source_fingerprint(source: &AssetSource) -> Digest {
                     .ok()
                     .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                     .unwrap_or_default();
-                f.u64(meta.len()).u64(modified.as_secs()).u64(u64::from(modified.subsec_nanos()));
+                f.u64(meta.len())
+                    .u64(modified.as_secs())
+                    .u64(u64::from(modified.subsec_nanos()));
             }
         }
     }
@@ -491,7 +528,10 @@ mod tests {
         list.iter()
             .map(|(file, bytes)| RenderedPage {
                 file: file.to_string(),
-                fingerprint: fingerprint::of_bytes(bytes),
+                stamp: PageStamp {
+                    key: None,
+                    fingerprint: fingerprint::of_bytes(bytes),
+                },
                 bytes: Some(bytes.to_vec()),
             })
             .collect()
@@ -596,13 +636,17 @@ mod tests {
         let one = pages(&[("index.html", b"one"), ("a/index.html", b"a")]);
         let r = sync_site(&out, &one, &[], &mut state).unwrap();
         assert_eq!(r.written, vec!["a/index.html", "index.html"]);
-        assert_eq!(r.removed, vec!["stray.html"], "the first sync removes strays");
+        assert_eq!(
+            r.removed,
+            vec!["stray.html"],
+            "the first sync removes strays"
+        );
         let before = mtime(&out.join("a/index.html"));
         std::thread::sleep(std::time::Duration::from_millis(20));
 
         // Same bytes under a new fingerprint (a template edit that changed nothing visible).
         let mut two = pages(&[("index.html", b"two"), ("a/index.html", b"a")]);
-        two[1].fingerprint ^= 1;
+        two[1].stamp.fingerprint ^= 1;
         let r = sync_site(&out, &two, &[], &mut state).unwrap();
         assert_eq!(r.written, vec!["index.html"]);
         assert!(r.removed.is_empty());
@@ -611,7 +655,7 @@ mod tests {
             mtime(&out.join("a/index.html")),
             "an unchanged file keeps its modification time"
         );
-        assert_eq!(state.fingerprint("a/index.html"), Some(two[1].fingerprint));
+        assert_eq!(state.page("a/index.html"), Some(two[1].stamp));
 
         // A page that was not rendered is left alone and keeps its digest.
         let mut three = two.clone();
@@ -642,7 +686,10 @@ mod tests {
         std::fs::write(&src, b"<svg id='new'/>").unwrap();
         let r = sync_site(&out, &[], &copies, &mut state).unwrap();
         assert_eq!(r.written, vec!["logo.svg"]);
-        assert_eq!(std::fs::read(out.join("logo.svg")).unwrap(), b"<svg id='new'/>");
+        assert_eq!(
+            std::fs::read(out.join("logo.svg")).unwrap(),
+            b"<svg id='new'/>"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! `build`, and later `watch` and `serve`, all go through [`generate`]; only [`build`] writes.
 //! Every problem of every stage that could run is reported together.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -11,8 +12,7 @@ use crate::content::{self, Kind};
 use crate::error::{Diagnostic, Problem, sort_diagnostics};
 use crate::output::{self, OutputError};
 use crate::plan::{self, Plan};
-use crate::fingerprint::Digest;
-use crate::render::{RenderedPage, Renderer};
+use crate::render::{PageStamp, RenderedPage, Renderer};
 use crate::site::{self, ResolveOptions, Site, StaticFiles};
 use crate::theme;
 use crate::urls::Urls;
@@ -114,23 +114,24 @@ pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
 /// Run every stage but the write.
 pub fn generate(opts: &BuildOptions, config: Config) -> Result<Generated, Vec<Diagnostic>> {
     let sources = content::load(&opts.root);
-    generate_cached(
-        opts,
-        config,
-        sources,
-        &mut content::ParseCache::default(),
-        &|_| None,
-    )
+    generate_cached(opts, config, sources, &mut Caches::default(), &|_| None)
 }
 
-/// [`generate`] from already loaded `sources`, reusing the parsed articles of `cache` that did
-/// not change and leaving out the bytes of pages whose fingerprint is still `previous(file)`.
+/// What a [`Session`] keeps in memory between rebuilds, besides the files read.
+#[derive(Debug, Default)]
+pub struct Caches {
+    pub parse: content::ParseCache,
+    pub resolve: site::ResolveCache,
+}
+
+/// [`generate`] from already loaded `sources`, reusing what `caches` hold that still applies,
+/// and leaving out the bytes of pages whose fingerprint is still `previous(file)`.
 pub fn generate_cached(
     opts: &BuildOptions,
     config: Config,
     sources: content::Sources,
-    cache: &mut content::ParseCache,
-    previous: &(dyn Fn(&str) -> Option<Digest> + Sync),
+    caches: &mut Caches,
+    previous: &(dyn Fn(&str) -> Option<PageStamp> + Sync),
 ) -> Result<Generated, Vec<Diagnostic>> {
     let root = &opts.root;
     let mut timings = Timings::default();
@@ -161,7 +162,8 @@ pub fn generate_cached(
         mentions: config.mentions,
     };
     lap(&mut timings.load);
-    let (docs, parse_problems) = content::parse_all_cached(sources.files, &parse_opts, cache);
+    let (docs, parse_problems) =
+        content::parse_all_cached(sources.files, &parse_opts, &mut caches.parse);
     lap(&mut timings.parse);
     problems.extend(parse_problems);
     let statics: StaticFiles = assets
@@ -176,13 +178,14 @@ pub fn generate_cached(
     if people_failed(&problems) {
         return Err(finish(problems));
     }
-    let site = match site::resolve(config, docs, &statics, &resolve_opts) {
-        Ok(site) => site,
-        Err(p) => {
-            problems.extend(p);
-            return Err(finish(problems));
-        }
-    };
+    let site =
+        match site::resolve_cached(config, docs, &statics, &resolve_opts, &mut caches.resolve) {
+            Ok(site) => site,
+            Err(p) => {
+                problems.extend(p);
+                return Err(finish(problems));
+            }
+        };
     lap(&mut timings.resolve);
     let Some(assets) = assets else {
         return Err(finish(problems));
@@ -274,7 +277,7 @@ pub struct Session {
     opts: BuildOptions,
     output: PathBuf,
     sources: content::SourceSet,
-    cache: content::ParseCache,
+    caches: Caches,
     /// What the output folder holds, as the last successful rebuild left it.
     state: output::OutputState,
 }
@@ -289,7 +292,7 @@ impl Session {
             opts,
             output,
             sources: content::SourceSet::default(),
-            cache: content::ParseCache::default(),
+            caches: Caches::default(),
             state: output::OutputState::default(),
         }
     }
@@ -304,17 +307,23 @@ impl Session {
     pub fn rebuild_paths(&mut self, paths: &[PathBuf]) -> Result<RebuildSummary, BuildError> {
         let started = Instant::now();
         self.sources.refresh(&self.opts.root, paths);
-        self.run(started)
+        self.run(started, &paths.iter().cloned().collect())
     }
 
-    /// Read every file again, rebuild, and bring the output folder up to date.
+    /// Read every file again, rebuild, and bring the output folder up to date, comparing every
+    /// file in it (so files deleted or changed there by hand are put back).
     pub fn rebuild(&mut self) -> Result<RebuildSummary, BuildError> {
         let started = Instant::now();
         self.sources.reload(&self.opts.root);
-        self.run(started)
+        self.state.clear();
+        self.run(started, &HashSet::new())
     }
 
-    fn run(&mut self, started: Instant) -> Result<RebuildSummary, BuildError> {
+    fn run(
+        &mut self,
+        started: Instant,
+        changed: &HashSet<PathBuf>,
+    ) -> Result<RebuildSummary, BuildError> {
         let loaded = started.elapsed();
         let config = load_config(&self.opts)?;
         let state = &self.state;
@@ -322,16 +331,17 @@ impl Session {
             &self.opts,
             config,
             self.sources.sources(),
-            &mut self.cache,
-            &|file| state.fingerprint(file),
+            &mut self.caches,
+            &|file| state.page(file),
         )
         .map_err(BuildError::Content)?;
         let written = Instant::now();
-        let report = output::sync_site(
+        let report = output::sync_site_changed(
             &self.output,
             &generated.pages,
             &generated.plan.copies,
             &mut self.state,
+            changed,
         )?;
         let mut timings = generated.timings;
         timings.load += loaded;

@@ -6,16 +6,17 @@
 //! `Site`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::ZonedDateTime;
 use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::content::meta::{DepartmentContact, PersonContact};
-use crate::content::{DepartmentMeta, Document, Documents, OfficialMeta, PageMeta};
+use crate::content::{ArticleMeta, DepartmentMeta, Document, Documents, OfficialMeta, PageMeta};
 use crate::error::{Diagnostic, EntityKind, Location, Problem};
+use crate::fingerprint::{Digest, Fingerprinter};
 use crate::markdown;
 use crate::people::{NameIndex, Position};
 use crate::urls;
@@ -81,7 +82,10 @@ pub struct Article {
     pub summary: String,
     pub image: Option<Image>,
     pub html: Arc<str>,
-    pub html_digest: crate::fingerprint::Digest,
+    pub html_digest: Digest,
+    /// Digest of the article's file (text and bundle files): with the officials, departments
+    /// and configuration, it decides everything resolved here.
+    pub source_digest: Digest,
     pub officials: Vec<OfficialId>,
     pub departments: Vec<DepartmentId>,
     pub tags: Vec<TagId>,
@@ -195,12 +199,36 @@ fn locate<M>(doc: &Document<M>, needle: &str) -> Option<Location> {
     Location::find(&doc.source.text, doc.front_matter_offset, needle)
 }
 
+/// What [`resolve_cached`] keeps between rebuilds: the related articles, which depend only on
+/// which officials, departments and tags each article has, in date order.
+#[derive(Debug, Default)]
+pub struct ResolveCache {
+    related: Option<(Digest, Vec<Vec<ArticleId>>)>,
+}
+
 /// Resolve parsed documents into a [`Site`], or every problem found.
 pub fn resolve(
     config: Config,
     docs: Documents,
     static_files: &StaticFiles,
     opts: &ResolveOptions,
+) -> Result<Site, Vec<Diagnostic>> {
+    resolve_cached(
+        config,
+        docs,
+        static_files,
+        opts,
+        &mut ResolveCache::default(),
+    )
+}
+
+/// [`resolve`], reusing what `cache` holds when it still applies.
+pub fn resolve_cached(
+    config: Config,
+    docs: Documents,
+    static_files: &StaticFiles,
+    opts: &ResolveOptions,
+    cache: &mut ResolveCache,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut problems = Problems(Vec::new());
     let collator = VietCollator::new();
@@ -228,15 +256,24 @@ pub fn resolve(
     // Newest first; ties broken by slug so the order never depends on the file system.
     articles.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     let (articles, tag_names): (Vec<Article>, Vec<Vec<String>>) = articles.into_iter().unzip();
-    let tags = resolve_tags(&articles, &tag_names, &collator, &mut problems);
+    // Each distinct spelling is slugified once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
+    for name in tag_names.iter().flatten() {
+        slugs
+            .entry(name.as_str())
+            .or_insert_with(|| vietnamese::slugify(name));
+    }
+    let tags = resolve_tags(&articles, &tag_names, &slugs, &collator, &mut problems);
+    let tag_ids: HashMap<&str, TagId> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), TagId(i)))
+        .collect();
     let mut articles = articles;
     for (article, names) in articles.iter_mut().zip(&tag_names) {
         article.tags = names
             .iter()
-            .filter_map(|n| {
-                let slug = vietnamese::slugify(n);
-                tags.iter().position(|t| t.slug == slug).map(TagId)
-            })
+            .filter_map(|n| tag_ids.get(slugs[n.as_str()].as_str()).copied())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -259,12 +296,33 @@ pub fn resolve(
         }
         by_day.entry(a.day).or_default().push(ArticleId(i));
     }
-    let related = related_articles(
-        &articles,
-        &articles_by_official,
-        &articles_by_department,
-        &tags,
-    );
+    let mut links = Fingerprinter::new();
+    for a in &articles {
+        let tags = a.tags.iter().map(|t| t.0);
+        let officials = a.officials.iter().map(|o| o.0);
+        let departments = a.departments.iter().map(|d| d.0);
+        for (count, ids) in [
+            (a.tags.len(), tags.collect::<Vec<_>>()),
+            (a.officials.len(), officials.collect()),
+            (a.departments.len(), departments.collect()),
+        ] {
+            links.u64(count as u64);
+            for id in ids {
+                links.u64(id as u64);
+            }
+        }
+    }
+    let links = links.finish();
+    let related = match cache.related.take() {
+        Some((digest, related)) if digest == links => related,
+        _ => related_articles(
+            &articles,
+            &articles_by_official,
+            &articles_by_department,
+            &tags,
+        ),
+    };
+    cache.related = Some((links, related.clone()));
     for (a, r) in articles.iter_mut().zip(related) {
         a.related = r;
     }
@@ -567,7 +625,9 @@ fn check_page_slugs(pages: &[Page], problems: &mut Problems) {
     }
 }
 
-/// Articles (in file order) with the tag names they gave, to be sorted by the caller.
+/// Articles (in file order) with the tag names they gave, to be sorted by the caller. Each
+/// article is resolved on its own, in parallel; duplicate slugs are found afterwards, in file
+/// order, so the first file keeps its URL.
 fn resolve_articles(
     all: &Documents,
     config: &Config,
@@ -577,214 +637,273 @@ fn resolve_articles(
     static_files: &StaticFiles,
     problems: &mut Problems,
 ) -> Vec<(Article, Vec<String>)> {
-    let tz = &config.timezone;
-    let mut out = Vec::new();
+    use rayon::prelude::*;
+    // What each mention target is, looked up once rather than once per mention.
+    let targets: Vec<Mentioned> = all
+        .mentions
+        .targets()
+        .iter()
+        .map(|t| match t.kind {
+            EntityKind::Official => officials
+                .resolve(&t.slug)
+                .map_or(Mentioned::Nothing, Mentioned::Official),
+            EntityKind::Department => departments
+                .resolve(&t.slug)
+                .map_or(Mentioned::Nothing, Mentioned::Department),
+        })
+        .collect();
+    let env = ArticleEnv {
+        config,
+        officials,
+        departments,
+        static_files,
+        targets: &targets,
+    };
+    let resolved: Vec<(Option<Tagged>, Problems, &Document<ArticleMeta>)> = all
+        .articles
+        .par_iter()
+        .filter(|doc| !doc.meta.draft || opts.drafts)
+        .map(|doc| {
+            let mut own = Problems(Vec::new());
+            let article = resolve_article(doc, &env, &mut own);
+            (article, own, &**doc)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(resolved.len());
     let mut seen_slugs: HashMap<String, PathBuf> = HashMap::new();
-    let targets = all.mentions.targets();
-    for doc in &all.articles {
-        let meta = &doc.meta;
-        if meta.draft && !opts.drafts {
-            continue;
-        }
+    for (article, own, doc) in resolved {
         let file = &doc.source.rel_path;
-        let slug_source = meta.slug.as_deref().unwrap_or(&doc.source.stem);
-        let slug = vietnamese::slugify(slug_source);
-        if slug.is_empty() {
-            let location = meta.slug.as_ref().and_then(|_| locate(doc, "slug"));
-            problems.push(
-                file,
-                Problem::EmptySlug {
-                    text: slug_source.to_string(),
-                },
-                location,
-            );
-            continue;
-        }
-        if let Some(other) = seen_slugs.get(&slug) {
-            problems.push(
-                file,
-                Problem::DuplicateUrl {
-                    url: format!("/tin-tuc/{slug}/"),
-                    other: other.display().to_string(),
-                },
-                meta.slug.as_ref().and_then(|_| locate(doc, "slug")),
-            );
-            continue;
-        }
-        seen_slugs.insert(slug.clone(), file.clone());
-        if meta.title.trim().is_empty() {
-            problems.push(
-                file,
-                Problem::InvalidValue {
-                    message: "tiêu đề (title) không được để trống".into(),
-                },
-                locate(doc, "title"),
-            );
-        }
-        let Some(date) = meta.date.to_zoned(tz) else {
-            problems.push(
-                file,
-                Problem::InvalidValue {
-                    message: "ngày không tồn tại ở múi giờ của trang".into(),
-                },
-                locate(doc, "date"),
-            );
-            continue;
+        let slug = match &article {
+            Some((a, _)) => a.slug.clone(),
+            None => vietnamese::slugify(doc.meta.slug.as_deref().unwrap_or(&doc.source.stem)),
         };
-        let day = date.date();
-
-        let mut official_ids = Vec::new();
-        for name in &meta.officials {
-            match officials.resolve(name) {
-                Ok(id) if !official_ids.contains(&id) => official_ids.push(id),
-                Ok(_) => {}
-                Err(suggestions) => problems.push(
+        if !slug.is_empty() {
+            if let Some(other) = seen_slugs.get(&slug) {
+                problems.push(
                     file,
-                    Problem::UnknownReference {
-                        kind: EntityKind::Official,
-                        name: name.clone(),
-                        suggestions,
+                    Problem::DuplicateUrl {
+                        url: format!("/tin-tuc/{slug}/"),
+                        other: other.display().to_string(),
                     },
-                    locate(doc, name),
-                ),
+                    doc.meta.slug.as_ref().and_then(|_| locate(doc, "slug")),
+                );
+                continue;
             }
+            seen_slugs.insert(slug, file.clone());
         }
-        let mut department_ids = Vec::new();
-        for name in &meta.departments {
-            match departments.resolve(name) {
-                Ok(id) if !department_ids.contains(&id) => department_ids.push(id),
-                Ok(_) => {}
-                Err(suggestions) => problems.push(
-                    file,
-                    Problem::UnknownReference {
-                        kind: EntityKind::Department,
-                        name: name.clone(),
-                        suggestions,
-                    },
-                    locate(doc, name),
-                ),
-            }
-        }
+        problems.0.extend(own.0);
+        out.extend(article);
+    }
+    out
+}
 
-        // Names found in the text come after those given in front matter.
-        for t in &doc.body.mentions {
-            let target = &targets[*t];
-            match target.kind {
-                EntityKind::Official => {
-                    if let Ok(id) = officials.resolve(&target.slug)
-                        && !official_ids.contains(&id)
-                    {
-                        official_ids.push(id);
-                    }
-                }
-                EntityKind::Department => {
-                    if let Ok(id) = departments.resolve(&target.slug)
-                        && !department_ids.contains(&id)
-                    {
-                        department_ids.push(id);
-                    }
-                }
-            }
-        }
-        let byline = doc.body.byline.as_ref();
-        let author_department =
-            byline.and_then(|b| departments.resolve(&targets[b.department].slug).ok());
-        if let Some(d) = author_department
-            && !department_ids.contains(&d)
-        {
-            department_ids.push(d);
-        }
+/// An article and the tag names its front matter gave.
+type Tagged = (Article, Vec<String>);
 
-        let bundle = doc.source.bundle_dir.as_ref().map(|dir| Bundle {
-            dir: dir.clone(),
-            assets: doc.source.bundle_assets.clone(),
-        });
-        let article_dir = format!("tin-tuc/{slug}/");
-        let find_image = |src: &str| -> Option<String> {
-            resolve_image(src, &article_dir, bundle.as_ref(), static_files)
-        };
-        let image = match (&meta.image, &meta.image_alt) {
-            (Some(src), alt) => match find_image(src) {
-                Some(path) => {
-                    let alt = alt.as_deref().unwrap_or("").trim().to_string();
-                    if alt.is_empty() {
-                        problems.push(
-                            file,
-                            Problem::MissingAlt { path: src.clone() },
-                            locate(doc, "image"),
-                        );
-                    }
-                    Some(Image { path, alt })
-                }
-                None => {
+/// What a mention target stands for.
+#[derive(Debug, Clone, Copy)]
+enum Mentioned {
+    Official(OfficialId),
+    Department(DepartmentId),
+    Nothing,
+}
+
+/// Everything an article is resolved against.
+struct ArticleEnv<'a> {
+    config: &'a Config,
+    officials: &'a NameIndex<OfficialId>,
+    departments: &'a NameIndex<DepartmentId>,
+    static_files: &'a StaticFiles,
+    /// By mention target index.
+    targets: &'a [Mentioned],
+}
+
+/// One article and the tag names it gave, or `None` when it cannot be published; problems go
+/// to `problems`.
+fn resolve_article(
+    doc: &Document<ArticleMeta>,
+    env: &ArticleEnv,
+    problems: &mut Problems,
+) -> Option<(Article, Vec<String>)> {
+    let tz = &env.config.timezone;
+    let (officials, departments, static_files) = (env.officials, env.departments, env.static_files);
+    let meta = &doc.meta;
+    let file = &doc.source.rel_path;
+    let slug_source = meta.slug.as_deref().unwrap_or(&doc.source.stem);
+    let slug = vietnamese::slugify(slug_source);
+    if slug.is_empty() {
+        let location = meta.slug.as_ref().and_then(|_| locate(doc, "slug"));
+        problems.push(
+            file,
+            Problem::EmptySlug {
+                text: slug_source.to_string(),
+            },
+            location,
+        );
+        return None;
+    }
+    if meta.title.trim().is_empty() {
+        problems.push(
+            file,
+            Problem::InvalidValue {
+                message: "tiêu đề (title) không được để trống".into(),
+            },
+            locate(doc, "title"),
+        );
+    }
+    let Some(date) = meta.date.to_zoned(tz) else {
+        problems.push(
+            file,
+            Problem::InvalidValue {
+                message: "ngày không tồn tại ở múi giờ của trang".into(),
+            },
+            locate(doc, "date"),
+        );
+        return None;
+    };
+    let day = date.date();
+
+    let mut official_ids = Vec::new();
+    for name in &meta.officials {
+        match officials.resolve(name) {
+            Ok(id) if !official_ids.contains(&id) => official_ids.push(id),
+            Ok(_) => {}
+            Err(suggestions) => problems.push(
+                file,
+                Problem::UnknownReference {
+                    kind: EntityKind::Official,
+                    name: name.clone(),
+                    suggestions,
+                },
+                locate(doc, name),
+            ),
+        }
+    }
+    let mut department_ids = Vec::new();
+    for name in &meta.departments {
+        match departments.resolve(name) {
+            Ok(id) if !department_ids.contains(&id) => department_ids.push(id),
+            Ok(_) => {}
+            Err(suggestions) => problems.push(
+                file,
+                Problem::UnknownReference {
+                    kind: EntityKind::Department,
+                    name: name.clone(),
+                    suggestions,
+                },
+                locate(doc, name),
+            ),
+        }
+    }
+
+    // Names found in the text come after those given in front matter.
+    for t in &doc.body.mentions {
+        match env.targets[*t] {
+            Mentioned::Official(id) if !official_ids.contains(&id) => official_ids.push(id),
+            Mentioned::Department(id) if !department_ids.contains(&id) => department_ids.push(id),
+            _ => {}
+        }
+    }
+    let byline = doc.body.byline.as_ref();
+    let author_department = byline.and_then(|b| match env.targets[b.department] {
+        Mentioned::Department(id) => Some(id),
+        _ => None,
+    });
+    if let Some(d) = author_department
+        && !department_ids.contains(&d)
+    {
+        department_ids.push(d);
+    }
+
+    let bundle = doc.source.bundle_dir.as_ref().map(|dir| Bundle {
+        dir: dir.clone(),
+        assets: doc.source.bundle_assets.clone(),
+    });
+    let article_dir = format!("tin-tuc/{slug}/");
+    let find_image = |src: &str| -> Option<String> {
+        resolve_image(src, &article_dir, bundle.as_ref(), static_files)
+    };
+    let image = match (&meta.image, &meta.image_alt) {
+        (Some(src), alt) => match find_image(src) {
+            Some(path) => {
+                let alt = alt.as_deref().unwrap_or("").trim().to_string();
+                if alt.is_empty() {
                     problems.push(
                         file,
-                        Problem::MissingFile { path: src.clone() },
-                        locate(doc, src),
+                        Problem::MissingAlt { path: src.clone() },
+                        locate(doc, "image"),
                     );
-                    None
                 }
-            },
-            (None, _) => None,
-        };
-        for src in &doc.body.images {
-            if is_local(src) && find_image(src).is_none() {
+                Some(Image { path, alt })
+            }
+            None => {
                 problems.push(
                     file,
                     Problem::MissingFile { path: src.clone() },
-                    Location::find(&doc.source.text, doc.front_matter_offset, src),
+                    locate(doc, src),
                 );
+                None
             }
+        },
+        (None, _) => None,
+    };
+    for src in &doc.body.images {
+        if is_local(src) && find_image(src).is_none() {
+            problems.push(
+                file,
+                Problem::MissingFile { path: src.clone() },
+                Location::find(&doc.source.text, doc.front_matter_offset, src),
+            );
         }
-
-        for alias in &meta.aliases {
-            if urls::alias_path(alias).is_none() {
-                problems.push(
-                    file,
-                    Problem::InvalidValue {
-                        message: format!(
-                            "địa chỉ cũ «{alias}» phải là một đường dẫn trong trang, ví dụ \"/tin-tuc/cu/bai-viet.html\""
-                        ),
-                    },
-                    locate(doc, alias),
-                );
-            }
-        }
-        let summary = match &meta.summary {
-            Some(s) if !s.trim().is_empty() => s.trim().to_string(),
-            _ => markdown::truncate_words(&doc.body.first_paragraph, SUMMARY_CHARS),
-        };
-        out.push((
-            Article {
-                source: file.clone(),
-                slug,
-                title: meta.title.trim().to_string(),
-                day,
-                date,
-                updated: meta.updated.and_then(|u| u.to_zoned(tz)),
-                author: meta
-                    .author
-                    .as_ref()
-                    .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty())
-                    .or_else(|| byline.map(|b| b.author.clone())),
-                author_department,
-                summary,
-                image,
-                html: doc.body.html.clone(),
-                html_digest: doc.body.html_digest,
-                officials: official_ids,
-                departments: department_ids,
-                tags: Vec::new(),
-                draft: meta.draft,
-                aliases: meta.aliases.clone(),
-                bundle,
-                related: Vec::new(),
-            },
-            meta.tags.clone(),
-        ));
     }
-    out
+
+    for alias in &meta.aliases {
+        if urls::alias_path(alias).is_none() {
+            problems.push(
+                file,
+                Problem::InvalidValue {
+                    message: format!(
+                        "địa chỉ cũ «{alias}» phải là một đường dẫn trong trang, ví dụ \"/tin-tuc/cu/bai-viet.html\""
+                    ),
+                },
+                locate(doc, alias),
+            );
+        }
+    }
+    let summary = match &meta.summary {
+        Some(s) if !s.trim().is_empty() => s.trim().to_string(),
+        _ => markdown::truncate_words(&doc.body.first_paragraph, SUMMARY_CHARS),
+    };
+    Some((
+        Article {
+            source: file.clone(),
+            slug,
+            title: meta.title.trim().to_string(),
+            day,
+            date,
+            updated: meta.updated.and_then(|u| u.to_zoned(tz)),
+            author: meta
+                .author
+                .as_ref()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .or_else(|| byline.map(|b| b.author.clone())),
+            author_department,
+            summary,
+            image,
+            html: doc.body.html.clone(),
+            html_digest: doc.body.html_digest,
+            source_digest: doc.source.digest,
+            officials: official_ids,
+            departments: department_ids,
+            tags: Vec::new(),
+            draft: meta.draft,
+            aliases: meta.aliases.clone(),
+            bundle,
+            related: Vec::new(),
+        },
+        meta.tags.clone(),
+    ))
 }
 
 /// Whether an image source refers to a file of the site (not `http:`, `data:`, `//host`).
@@ -820,6 +939,7 @@ fn resolve_image(
 fn resolve_tags(
     articles: &[Article],
     tag_names: &[Vec<String>],
+    slugs: &HashMap<&str, String>,
     collator: &VietCollator,
     problems: &mut Problems,
 ) -> Vec<Tag> {
@@ -827,7 +947,7 @@ fn resolve_tags(
     let mut by_slug: BTreeMap<String, (String, Vec<ArticleId>)> = BTreeMap::new();
     for (i, (article, names)) in articles.iter().zip(tag_names).enumerate() {
         for name in names {
-            let slug = vietnamese::slugify(name);
+            let slug = slugs[name.as_str()].clone();
             if slug.is_empty() {
                 problems.push(
                     &article.source,

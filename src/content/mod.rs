@@ -71,6 +71,8 @@ pub struct Source {
     /// Files beside a bundle's `index.md`, relative to the bundle folder.
     pub bundle_assets: Vec<PathBuf>,
     pub text: String,
+    /// Digest of `text` and `bundle_assets`: what the document is made of.
+    pub digest: crate::fingerprint::Digest,
 }
 
 /// Everything read from `content/`, plus the problems met while reading.
@@ -193,6 +195,10 @@ impl SourceSet {
         }
         let content = root.join(CONTENT_DIR);
         for path in paths {
+            // `content/` itself or a folder holding it (moved, replaced, restored from a backup).
+            if content.starts_with(path) {
+                return self.reload(root);
+            }
             let Ok(rel) = path.strip_prefix(&content) else {
                 continue;
             };
@@ -204,6 +210,10 @@ impl SourceSet {
             else {
                 continue;
             };
+            if rel.components().count() == 1 {
+                // A whole kind's folder (`content/articles`) appeared, went or was replaced.
+                return self.reload(root);
+            }
             if rel.components().skip(1).any(|c| is_ignored(c.as_os_str())) {
                 continue;
             }
@@ -295,12 +305,18 @@ fn read_source(root: &Path, kind: Kind, path: &Path) -> Result<Source, Diagnosti
     } else {
         (file_stem, None, Vec::new())
     };
+    let mut digest = crate::fingerprint::Fingerprinter::new();
+    digest.str(&text);
+    for a in &bundle_assets {
+        digest.str(&a.to_string_lossy());
+    }
     Ok(Source {
         kind,
         rel_path,
         stem: vietnamese::nfc(&stem).into_owned(),
         bundle_dir,
         bundle_assets,
+        digest: digest.finish(),
         text,
     })
 }

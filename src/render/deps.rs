@@ -143,7 +143,8 @@ impl<'a> Graph<'a> {
     fn digest(&self, set: &BTreeSet<usize>) -> Digest {
         let mut f = Fingerprinter::new();
         for i in set {
-            f.str(&self.templates[*i].name).str(&self.templates[*i].text);
+            f.str(&self.templates[*i].name)
+                .str(&self.templates[*i].text);
         }
         f.finish()
     }
@@ -192,7 +193,10 @@ mod tests {
 
     fn theme() -> Vec<TemplateFile> {
         vec![
-            t("theme/base.html", "<html>{% block content %}{% endblock content %}</html>"),
+            t(
+                "theme/base.html",
+                "<html>{% block content %}{% endblock content %}</html>",
+            ),
             t(
                 "theme/partials/components.html",
                 "{% component pager(p) %}x{% endcomponent pager %}",

@@ -31,14 +31,24 @@ pub struct Renderer {
     digests: deps::TemplateDigests,
 }
 
+/// What a page was made from, as digests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageStamp {
+    /// Digest of the page's inputs (its templates, and the digests of the site data its context
+    /// is built from), for the kinds of page numerous enough to need it: equal keys mean equal
+    /// contexts, so the context need not even be built.
+    pub key: Option<Digest>,
+    /// Digest of its templates and its whole context.
+    pub fingerprint: Digest,
+}
+
 /// One page of [`Renderer::render_changed`].
 #[derive(Debug, Clone)]
 pub struct RenderedPage {
     /// Site-relative output file (`tin-tuc/x/index.html`).
     pub file: String,
-    /// Digest of everything the page is made from: its templates and its context.
-    pub fingerprint: Digest,
-    /// The page; `None` when the fingerprint is the one it had before (it was not rendered).
+    pub stamp: PageStamp,
+    /// The page; `None` when it is made from what it was made from before (not rendered).
     pub bytes: Option<Vec<u8>>,
 }
 
@@ -64,11 +74,11 @@ impl Vars {
         self.vars.push((key, value));
     }
 
-    fn fingerprint(&self, template: &str, templates: Digest) -> Digest {
+    fn fingerprint(&self, template: &str, templates: Digest, memo: &fingerprint::Memo) -> Digest {
         let mut f = Fingerprinter::new();
         f.str(template).digest(templates);
         for (key, value) in &self.vars {
-            f.str(key).value(value);
+            f.str(key).value_with(value, memo);
         }
         if let Some(d) = &self.deferred {
             f.str(d.var).str(d.key).digest(d.digest);
@@ -237,13 +247,13 @@ impl Renderer {
             .collect())
     }
 
-    /// Render, in parallel, the page jobs whose fingerprint differs from `previous(file)`; the
-    /// others come back without bytes. Results are in plan order.
+    /// Render, in parallel, the page jobs not made from the same inputs as `previous(file)`
+    /// says; the others come back without bytes. Results are in plan order.
     pub fn render_changed(
         &self,
         site: &Site,
         jobs: &[PageJob],
-        previous: &(dyn Fn(&str) -> Option<Digest> + Sync),
+        previous: &(dyn Fn(&str) -> Option<PageStamp> + Sync),
     ) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
         let shared = Shared::new(site, &self.urls);
         let results: Vec<Result<RenderedPage, Diagnostic>> = jobs
@@ -271,9 +281,10 @@ impl Renderer {
         site: &Site,
         shared: &Shared,
         job: &PageJob,
-        previous: &(dyn Fn(&str) -> Option<Digest> + Sync),
+        previous: &(dyn Fn(&str) -> Option<PageStamp> + Sync),
     ) -> Result<RenderedPage, Diagnostic> {
         let file = urls::output_file(&job.path);
+        let before = previous(&file);
         let Some(template) = job.kind.template() else {
             let bytes = match &job.kind {
                 PageKind::Redirect { target } => {
@@ -282,20 +293,42 @@ impl Renderer {
                 }
                 _ => Vec::new(),
             };
-            let fingerprint = fingerprint::of_bytes(&bytes);
-            let bytes = (previous(&file) != Some(fingerprint)).then_some(bytes);
-            return Ok(RenderedPage {
-                file,
-                fingerprint,
-                bytes,
-            });
+            let stamp = PageStamp {
+                key: None,
+                fingerprint: fingerprint::of_bytes(&bytes),
+            };
+            let bytes = (before != Some(stamp)).then_some(bytes);
+            return Ok(RenderedPage { file, stamp, bytes });
         };
-        let vars = self.context(site, shared, job);
-        let fingerprint = vars.fingerprint(template, self.digests.of(template));
-        if previous(&file) == Some(fingerprint) {
+        let templates = self.digests.of(template);
+        let key = self.key(site, shared, job, templates);
+        if let Some(before) = before.filter(|b| key.is_some() && b.key == key) {
+            // Tests run debug builds: there, every page skipped by its key is checked against
+            // its full context, so a dependency missing from `key` cannot go unnoticed.
+            #[cfg(debug_assertions)]
+            {
+                let vars = self.context(site, shared, job);
+                assert_eq!(
+                    vars.fingerprint(template, templates, &shared.memo),
+                    before.fingerprint,
+                    "the key of {file} missed something its context depends on"
+                );
+            }
             return Ok(RenderedPage {
                 file,
-                fingerprint,
+                stamp: before,
+                bytes: None,
+            });
+        }
+        let vars = self.context(site, shared, job);
+        let stamp = PageStamp {
+            key,
+            fingerprint: vars.fingerprint(template, templates, &shared.memo),
+        };
+        if before.is_some_and(|b| b.fingerprint == stamp.fingerprint) {
+            return Ok(RenderedPage {
+                file,
+                stamp,
                 bytes: None,
             });
         }
@@ -315,9 +348,83 @@ impl Renderer {
         })?;
         Ok(RenderedPage {
             file,
-            fingerprint,
+            stamp,
             bytes: Some(out),
         })
+    }
+
+    /// The key of a numerous kind of page (articles and listings): a digest of the digests of
+    /// everything its context is built from. `None` for the few other pages.
+    fn key(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        job: &PageJob,
+        templates: Digest,
+    ) -> Option<Digest> {
+        let mut f = Fingerprinter::new();
+        f.digest(shared.base).digest(templates).str(&job.path);
+        let summary = |f: &mut Fingerprinter, i: usize| {
+            f.digest(shared.summary_digests.get(i).copied().unwrap_or_default());
+        };
+        match &job.kind {
+            PageKind::Article(id) => {
+                let a = site.article(*id);
+                // The file, and what parsing it against the officials' and departments' names
+                // (aliases included) made of it.
+                f.u64(0).digest(a.source_digest).digest(a.html_digest);
+                f.u64(a.officials.len() as u64);
+                for o in &a.officials {
+                    f.u64(o.0 as u64);
+                }
+                f.u64(a.departments.len() as u64);
+                for d in &a.departments {
+                    f.u64(d.0 as u64);
+                }
+                f.u64(a.author_department.map_or(u64::MAX, |d| d.0 as u64));
+                f.str(a.author.as_deref().unwrap_or_default());
+                summary(&mut f, id.0 + 1);
+                summary(&mut f, id.0.wrapping_sub(1));
+                f.u64(a.related.len() as u64);
+                for r in &a.related {
+                    summary(&mut f, r.0);
+                }
+                f.u64(a.tags.len() as u64);
+                for t in &a.tags {
+                    f.digest(shared.tag_digests[t.0]);
+                }
+            }
+            PageKind::Home => {
+                f.u64(1);
+            }
+            PageKind::Year(_) | PageKind::Month(..) | PageKind::Day(_) => {
+                f.u64(2).digest(shared.archive);
+            }
+            PageKind::Official(id) => {
+                f.u64(3)
+                    .u64(id.0 as u64)
+                    .u64(site.articles_by_official[id.0].len() as u64);
+            }
+            PageKind::Department(id) => {
+                f.u64(4)
+                    .u64(id.0 as u64)
+                    .u64(site.articles_by_department[id.0].len() as u64);
+            }
+            PageKind::Tag(id) => {
+                let t = &site.tags[id.0];
+                f.u64(5).digest(shared.tag_digests[id.0]);
+                f.u64(t.articles.len() as u64);
+            }
+            _ => return None,
+        }
+        if let Some(l) = &job.listing {
+            f.u64(l.number as u64).u64(l.total as u64).str(&l.base);
+            f.u64(l.articles.len() as u64);
+            for a in &l.articles {
+                summary(&mut f, a.0);
+            }
+        }
+        Some(f.finish())
     }
 
     /// Every variable a page's template sees.
@@ -351,10 +458,16 @@ impl Renderer {
     /// listing of a thousand pages does not put a thousand links on each of them.
     fn pagination(&self, l: &Listing) -> Value {
         let link = |n: usize| Value::from(self.urls.link(&urls::paginated(&l.base, n)));
-        let mut shown: Vec<usize> = [1, l.number.saturating_sub(1), l.number, l.number + 1, l.total]
-            .into_iter()
-            .filter(|n| (1..=l.total).contains(n))
-            .collect();
+        let mut shown: Vec<usize> = [
+            1,
+            l.number.saturating_sub(1),
+            l.number,
+            l.number + 1,
+            l.total,
+        ]
+        .into_iter()
+        .filter(|n| (1..=l.total).contains(n))
+        .collect();
         shown.sort_unstable();
         shown.dedup();
         let mut pages: Vec<Value> = Vec::with_capacity(shown.len() * 2);
@@ -668,12 +781,13 @@ impl Renderer {
         };
         let pos = siblings.binary_search(&period).ok();
         let at = |i: Option<usize>| {
-            i.and_then(|i| siblings.get(i)).map_or_else(Value::none, |p| {
-                obj([
-                    ("name", Value::from(p.title())),
-                    ("url", Value::from(u.link(&p.path()))),
-                ])
-            })
+            i.and_then(|i| siblings.get(i))
+                .map_or_else(Value::none, |p| {
+                    obj([
+                        ("name", Value::from(p.title())),
+                        ("url", Value::from(u.link(&p.path()))),
+                    ])
+                })
         };
         let (prev, next) = (
             at(pos.and_then(|p| p.checked_sub(1))),
@@ -966,6 +1080,16 @@ impl Periods {
 
 /// Template values built once per build and shared by every page.
 struct Shared {
+    /// The digests of the values below, for page fingerprints.
+    memo: fingerprint::Memo,
+    /// Digest of what every page may read: the configuration, officials and departments, the
+    /// day it is, and the `site` value.
+    base: Digest,
+    /// Digests of `articles` and `tags`, by id.
+    summary_digests: Vec<Digest>,
+    tag_digests: Vec<Digest>,
+    /// Digest of which days have how many articles (what year, month and day pages link).
+    archive: Digest,
     periods: Periods,
     site: Value,
     /// One ArticleSummary per article, by id.
@@ -1022,7 +1146,7 @@ impl Shared {
             ),
         ]);
         let image = |img: Option<&crate::site::Image>| image_value(urls, img);
-        let articles = site
+        let articles: Vec<Value> = site
             .articles
             .par_iter()
             .map(|a| {
@@ -1044,7 +1168,32 @@ impl Shared {
                 ("url", Value::from(urls.link(&path))),
             ])
         };
+        let tags: Vec<Value> = site
+            .tags
+            .iter()
+            .map(|t| reference(&t.name, urls::tag(&t.slug)))
+            .collect();
+        let mut memo = fingerprint::Memo::default();
+        memo.remember(&site_value);
+        let summary_digests = memo.remember_all(&articles);
+        let tag_digests = memo.remember_all(&tags);
+        let base = Fingerprinter::new()
+            .value(&site_value)
+            .str(&format!(
+                "{:?}{:?}{:?}{:?}{:?}",
+                site.config, site.officials, site.departments, site.root_departments, site.today
+            ))
+            .finish();
+        let mut archive = Fingerprinter::new();
+        for (day, ids) in &site.by_day {
+            archive.str(&day.to_string()).u64(ids.len() as u64);
+        }
         Shared {
+            memo,
+            base,
+            summary_digests,
+            tag_digests,
+            archive: archive.finish(),
             periods: Periods::new(site),
             site: site_value,
             articles,
@@ -1053,11 +1202,7 @@ impl Shared {
                 .iter()
                 .map(|d| reference(&d.name, urls::department(&d.slug)))
                 .collect(),
-            tags: site
-                .tags
-                .iter()
-                .map(|t| reference(&t.name, urls::tag(&t.slug)))
-                .collect(),
+            tags,
             urls: urls.clone(),
             collator: VietCollator::new(),
         }
