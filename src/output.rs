@@ -255,6 +255,14 @@ impl OutputState {
         self.files.clear();
     }
 
+    /// Forget everything if `output` lost bantin's marker: the folder was deleted or replaced
+    /// since the last sync. Call before rendering, since the state decides what is rendered.
+    pub fn check(&mut self, output: &Path) {
+        if !self.is_empty() && !output.join(MARKER).is_file() {
+            self.clear();
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
@@ -287,10 +295,6 @@ pub fn sync_site_changed(
     state: &mut OutputState,
     changed: &HashSet<PathBuf>,
 ) -> Result<SyncReport, OutputError> {
-    // A folder bantin wrote but that lost its marker was deleted or replaced meanwhile.
-    if !state.is_empty() && !output.join(MARKER).is_file() {
-        state.clear();
-    }
     let result = sync_with(output, pages, copies, state, changed);
     if result.is_err() {
         // The folder may now differ from the state in unknown ways: compare it all next time.
@@ -325,17 +329,19 @@ fn sync_with(
         }
     };
     let page_files: HashSet<&str> = pages.iter().map(|p| p.file.as_str()).collect();
-    let copied: Vec<(String, Stamp, bool)> = copies
-        .par_iter()
+    let copies: Vec<&CopyJob> = copies
+        .iter()
         .filter(|c| !page_files.contains(c.to.as_str()))
+        .collect();
+    // (file, new stamp, whether it was written), for the files whose stamp changes.
+    type Update<'a> = (&'a str, Stamp, bool);
+    let copied: Vec<Option<Update>> = copies
+        .par_iter()
         .map(|c| {
             let fingerprint = source_fingerprint(&c.from);
             let reported = matches!(&c.from, AssetSource::File(p) if changed.contains(p));
-            if let Some(s) = old
-                .get(&c.to)
-                .filter(|s| !first && !reported && s.fingerprint == fingerprint)
-            {
-                return Ok((c.to.clone(), *s, false));
+            if !first && !reported && old.get(&c.to).is_some_and(|s| s.fingerprint == fingerprint) {
+                return Ok(None);
             }
             let bytes: std::borrow::Cow<[u8]> = match &c.from {
                 AssetSource::Embedded(b) => std::borrow::Cow::Borrowed(b),
@@ -345,48 +351,68 @@ fn sync_with(
             };
             let digest = fingerprint::of_bytes(&bytes);
             let wrote = put(&c.to, &bytes, digest)?;
-            Ok((
-                c.to.clone(),
-                Stamp {
-                    key: None,
-                    fingerprint,
-                    digest,
-                },
-                wrote,
-            ))
+            let stamp = Stamp {
+                key: None,
+                fingerprint,
+                digest,
+            };
+            Ok(Some((c.to.as_str(), stamp, wrote)))
         })
         .collect::<Result<_, OutputError>>()?;
-    let rendered: Vec<(String, Stamp, bool)> = pages
+    let rendered: Vec<Option<Update>> = pages
         .par_iter()
         .map(|p| {
-            let Some(bytes) = &p.bytes else {
-                let digest = old.get(&p.file).map_or(0, |s| s.digest);
-                return Ok((
-                    p.file.clone(),
-                    Stamp {
-                        key: p.stamp.key,
-                        fingerprint: p.stamp.fingerprint,
-                        digest,
-                    },
-                    false,
-                ));
-            };
-            let digest = fingerprint::of_bytes(bytes);
-            let wrote = put(&p.file, bytes, digest)?;
-            Ok((
-                p.file.clone(),
-                Stamp {
-                    key: p.stamp.key,
-                    fingerprint: p.stamp.fingerprint,
-                    digest,
+            let (digest, wrote) = match &p.bytes {
+                Some(bytes) => {
+                    let digest = fingerprint::of_bytes(bytes);
+                    (digest, put(&p.file, bytes, digest)?)
+                }
+                None => match old.get(&p.file) {
+                    Some(s) => (s.digest, false),
+                    // Not rendered, yet never written: only a caller's mistake gets here.
+                    None => return Err(bad_path(&p.file)),
                 },
-                wrote,
-            ))
+            };
+            let stamp = Stamp {
+                key: p.stamp.key,
+                fingerprint: p.stamp.fingerprint,
+                digest,
+            };
+            Ok((old.get(&p.file) != Some(&stamp)).then_some((p.file.as_str(), stamp, wrote)))
         })
         .collect::<Result<_, OutputError>>()?;
+    // Files of the last sync that are no longer part of the site.
+    let kept = copies
+        .iter()
+        .map(|c| c.to.as_str())
+        .chain(pages.iter().map(|p| p.file.as_str()))
+        .filter(|f| old.contains_key(*f))
+        .count();
+    let gone: Vec<String> = if kept == old.len() {
+        Vec::new()
+    } else {
+        let wanted: HashSet<&str> = copies
+            .iter()
+            .map(|c| c.to.as_str())
+            .chain(page_files.iter().copied())
+            .collect();
+        old.keys()
+            .filter(|k| !wanted.contains(k.as_str()))
+            .cloned()
+            .collect()
+    };
     let mut written = Vec::new();
-    let mut files = HashMap::with_capacity(copied.len() + rendered.len());
-    for (rel, stamp, wrote) in copied.into_iter().chain(rendered) {
+    let updates: Vec<(String, Stamp, bool)> = copied
+        .into_iter()
+        .chain(rendered)
+        .flatten()
+        .map(|(f, s, w)| (f.to_string(), s, w))
+        .collect();
+    let files = &mut state.files;
+    for rel in &gone {
+        files.remove(rel);
+    }
+    for (rel, stamp, wrote) in updates {
         if wrote {
             written.push(rel.clone());
         }
@@ -421,12 +447,12 @@ fn sync_with(
             let _ = std::fs::remove_dir(&d);
         }
     } else {
-        for rel in old.keys().filter(|k| !files.contains_key(*k)) {
-            let Some(path) = safe_join(output, rel) else {
+        for rel in gone {
+            let Some(path) = safe_join(output, &rel) else {
                 continue;
             };
             match std::fs::remove_file(&path) {
-                Ok(()) => removed.push(rel.clone()),
+                Ok(()) => removed.push(rel),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(io(&path)(e)),
             }
@@ -442,7 +468,6 @@ fn sync_with(
     }
     written.sort();
     removed.sort();
-    state.files = files;
     Ok(SyncReport { written, removed })
 }
 

@@ -326,6 +326,7 @@ impl Session {
     ) -> Result<RebuildSummary, BuildError> {
         let loaded = started.elapsed();
         let config = load_config(&self.opts)?;
+        self.state.check(&self.output);
         let state = &self.state;
         let generated = generate_cached(
             &self.opts,

@@ -243,7 +243,7 @@ pub fn resolve_cached(
         &mut problems,
     );
     let pages = resolve_pages(&docs.pages, opts, &mut problems);
-    let mut articles = resolve_articles(
+    let articles = resolve_articles(
         &docs,
         &config,
         opts,
@@ -254,8 +254,18 @@ pub fn resolve_cached(
     );
 
     // Newest first; ties broken by slug so the order never depends on the file system.
-    articles.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    let (articles, tag_names): (Vec<Article>, Vec<Vec<String>>) = articles.into_iter().unzip();
+    // Sorted as indexes: moving whole articles around costs more than comparing them.
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_unstable_by(|i, j| {
+        let (a, b) = (&articles[*i].0, &articles[*j].0);
+        b.date
+            .timestamp()
+            .cmp(&a.date.timestamp())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let mut slots: Vec<Option<Tagged>> = articles.into_iter().map(Some).collect();
+    let (articles, tag_names): (Vec<Article>, Vec<Vec<String>>) =
+        order.iter().filter_map(|i| slots[*i].take()).unzip();
     // Each distinct spelling is slugified once.
     let mut slugs: HashMap<&str, String> = HashMap::new();
     for name in tag_names.iter().flatten() {

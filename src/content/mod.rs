@@ -484,9 +484,8 @@ pub fn parse_all_cached(
             _ => parse_article(s, opts, &mentions, &paths).map(Arc::new),
         })
         .collect();
-    cache.articles.clear();
     let mut docs = Documents {
-        articles: Vec::new(),
+        articles: Vec::with_capacity(parsed.len()),
         officials,
         departments,
         pages,
@@ -494,11 +493,32 @@ pub fn parse_all_cached(
     };
     for p in parsed {
         match p {
-            Ok(d) => {
-                cache.articles.insert(d.source.rel_path.clone(), d.clone());
-                docs.articles.push(d);
-            }
+            Ok(d) => docs.articles.push(d),
             Err(d) => problems.push(d),
+        }
+    }
+    // Keep exactly the documents of this run, touching only the entries that changed.
+    if cache.articles.len() != docs.articles.len()
+        || docs.articles.iter().any(|d| {
+            !cache
+                .articles
+                .get(&d.source.rel_path)
+                .is_some_and(|c| Arc::ptr_eq(c, d))
+        })
+    {
+        let current: std::collections::HashSet<&Path> = docs
+            .articles
+            .iter()
+            .map(|d| d.source.rel_path.as_path())
+            .collect();
+        cache.articles.retain(|p, _| current.contains(p.as_path()));
+        for d in &docs.articles {
+            match cache.articles.get_mut(&d.source.rel_path) {
+                Some(c) => *c = d.clone(),
+                None => {
+                    cache.articles.insert(d.source.rel_path.clone(), d.clone());
+                }
+            }
         }
     }
     (docs, problems)

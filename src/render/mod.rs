@@ -125,7 +125,23 @@ fn date_iso(d: Date) -> String {
 
 /// RFC 3339 text of a date-time with the site's offset (`2025-12-30T08:00:00+07:00`).
 fn datetime_iso(z: &jiff::ZonedDateTime) -> String {
-    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    // Written out by hand: `strftime` parses its format string on every call, and this runs
+    // for every article on every rebuild.
+    let seconds = z.offset().seconds();
+    let (sign, seconds) = if seconds < 0 {
+        ('-', -seconds)
+    } else {
+        ('+', seconds)
+    };
+    format!(
+        "{}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        z.date(),
+        z.hour(),
+        z.minute(),
+        z.second(),
+        seconds / 3600,
+        seconds % 3600 / 60
+    )
 }
 
 /// The date and wall-clock time an ISO date or RFC 3339 date-time states.
@@ -1287,4 +1303,21 @@ fn error_text(e: &tera::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn datetimes_are_rfc3339_with_the_site_offset() {
+        let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+        let z = jiff::civil::date(2025, 12, 30)
+            .at(8, 5, 9, 0)
+            .to_zoned_datetime(tz)
+            .unwrap();
+        assert_eq!(super::datetime_iso(&z), "2025-12-30T08:05:09+07:00");
+        assert_eq!(
+            super::datetime_iso(&z),
+            z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        );
+    }
 }
