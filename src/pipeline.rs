@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::config::{BaseUrl, Config};
 use crate::content::{self, Kind};
 use crate::error::{Diagnostic, Problem, sort_diagnostics};
+use crate::fingerprint::{Digest, Fingerprinter};
 use crate::output::{self, OutputError};
 use crate::plan::{self, Plan};
 use crate::render::{PageStamp, RenderedPage, Renderer};
@@ -118,10 +119,12 @@ pub fn generate(opts: &BuildOptions, config: Config) -> Result<Generated, Vec<Di
 }
 
 /// What a [`Session`] keeps in memory between rebuilds, besides the files read.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Caches {
     pub parse: content::ParseCache,
     pub resolve: site::ResolveCache,
+    /// The template engine, with the digest of the templates and base URL it was made from.
+    renderer: Option<(Digest, Renderer)>,
 }
 
 /// [`generate`] from already loaded `sources`, reusing what `caches` hold that still applies,
@@ -191,7 +194,17 @@ pub fn generate_cached(
         return Err(finish(problems));
     };
     let urls = Urls::new(&site.config.base_url);
-    let renderer = Renderer::new(&assets.templates, urls);
+    // The template engine is kept while the templates and the base URL stay the same.
+    let mut wanted = Fingerprinter::new();
+    wanted.str(&format!("{:?}", site.config.base_url));
+    for t in &assets.templates {
+        wanted.str(&t.name).str(&t.text);
+    }
+    let wanted = wanted.finish();
+    let renderer = match caches.renderer.take() {
+        Some((digest, r)) if digest == wanted => Ok(r),
+        _ => Renderer::new(&assets.templates, urls),
+    };
     let plan = plan::plan(&site, &assets.statics);
     let (renderer, plan) = match (renderer, plan) {
         (Ok(r), Ok(p)) if problems.is_empty() => (r, p),
@@ -202,9 +215,9 @@ pub fn generate_cached(
         }
     };
     lap(&mut timings.plan);
-    let pages = renderer
-        .render_changed(&site, &plan.pages, previous)
-        .map_err(finish)?;
+    let pages = renderer.render_changed(&site, &plan.pages, previous);
+    caches.renderer = Some((wanted, renderer));
+    let pages = pages.map_err(finish)?;
     lap(&mut timings.render);
     Ok(Generated {
         timings,
@@ -347,7 +360,7 @@ impl Session {
         let mut timings = generated.timings;
         timings.load += loaded;
         timings.write = written.elapsed();
-        Ok(RebuildSummary {
+        let summary = RebuildSummary {
             timings,
             written: report.written,
             removed: report.removed,
@@ -355,6 +368,10 @@ impl Session {
             rendered: generated.pages.iter().filter(|p| p.bytes.is_some()).count(),
             articles: generated.site.articles.len(),
             elapsed: started.elapsed(),
-        })
+        };
+        // Freeing a whole site's worth of small allocations takes milliseconds the editor
+        // would otherwise wait for; the output is already written.
+        std::thread::spawn(move || drop(generated));
+        Ok(summary)
     }
 }

@@ -204,6 +204,10 @@ fn locate<M>(doc: &Document<M>, needle: &str) -> Option<Location> {
 #[derive(Debug, Default)]
 pub struct ResolveCache {
     related: Option<(Digest, Vec<Vec<ArticleId>>)>,
+    /// Digest of what articles were resolved against (configuration, officials, departments,
+    /// static files), and the articles resolved without problems, by file.
+    world: Digest,
+    articles: HashMap<PathBuf, (Arc<Document<ArticleMeta>>, Tagged)>,
 }
 
 /// Resolve parsed documents into a [`Site`], or every problem found.
@@ -243,15 +247,26 @@ pub fn resolve_cached(
         &mut problems,
     );
     let pages = resolve_pages(&docs.pages, opts, &mut problems);
-    let articles = resolve_articles(
-        &docs,
-        &config,
-        opts,
-        &official_index,
-        &dept_index,
-        static_files,
-        &mut problems,
-    );
+    // What every article is resolved against: when it is unchanged, so is an article whose
+    // document is the same.
+    let mut world = Fingerprinter::new();
+    world.str(&format!("{config:?}"));
+    for d in &docs.officials {
+        world.digest(d.source.digest);
+    }
+    for d in &docs.departments {
+        world.digest(d.source.digest);
+    }
+    for f in static_files {
+        world.str(f);
+    }
+    let world = world.finish();
+    if cache.world != world {
+        cache.articles.clear();
+        cache.world = world;
+    }
+    let env = ArticleEnv::new(&docs, &config, &official_index, &dept_index, static_files);
+    let articles = resolve_articles(&docs, opts, &env, &mut cache.articles, &mut problems);
 
     // Newest first; ties broken by slug so the order never depends on the file system.
     // Sorted as indexes: moving whole articles around costs more than comparing them.
@@ -640,48 +655,55 @@ fn check_page_slugs(pages: &[Page], problems: &mut Problems) {
 /// order, so the first file keeps its URL.
 fn resolve_articles(
     all: &Documents,
-    config: &Config,
     opts: &ResolveOptions,
-    officials: &NameIndex<OfficialId>,
-    departments: &NameIndex<DepartmentId>,
-    static_files: &StaticFiles,
+    env: &ArticleEnv,
+    cache: &mut HashMap<PathBuf, (Arc<Document<ArticleMeta>>, Tagged)>,
     problems: &mut Problems,
 ) -> Vec<(Article, Vec<String>)> {
     use rayon::prelude::*;
-    // What each mention target is, looked up once rather than once per mention.
-    let targets: Vec<Mentioned> = all
-        .mentions
-        .targets()
-        .iter()
-        .map(|t| match t.kind {
-            EntityKind::Official => officials
-                .resolve(&t.slug)
-                .map_or(Mentioned::Nothing, Mentioned::Official),
-            EntityKind::Department => departments
-                .resolve(&t.slug)
-                .map_or(Mentioned::Nothing, Mentioned::Department),
-        })
-        .collect();
-    let env = ArticleEnv {
-        config,
-        officials,
-        departments,
-        static_files,
-        targets: &targets,
-    };
-    let resolved: Vec<(Option<Tagged>, Problems, &Document<ArticleMeta>)> = all
+    // (article, its problems, its document, whether it was resolved now)
+    type Resolved<'d> = (
+        Option<Tagged>,
+        Problems,
+        &'d Arc<Document<ArticleMeta>>,
+        bool,
+    );
+    let resolved: Vec<Resolved> = all
         .articles
         .par_iter()
         .filter(|doc| !doc.meta.draft || opts.drafts)
         .map(|doc| {
             let mut own = Problems(Vec::new());
-            let article = resolve_article(doc, &env, &mut own);
-            (article, own, &**doc)
+            let (article, fresh) = match cache.get(&doc.source.rel_path) {
+                Some((d, tagged)) if Arc::ptr_eq(d, doc) => (Some(tagged.clone()), false),
+                _ => (resolve_article(doc, env, &mut own), true),
+            };
+            (article, own, doc, fresh)
         })
         .collect();
+    // Remember the articles resolved now; those with problems are resolved again next time,
+    // so that their problems are reported again.
+    for (article, own, doc, fresh) in &resolved {
+        match article.as_ref().filter(|_| own.0.is_empty()) {
+            Some(a) if *fresh => {
+                cache.insert(doc.source.rel_path.clone(), ((*doc).clone(), a.clone()));
+            }
+            Some(_) => {}
+            None => {
+                cache.remove(&doc.source.rel_path);
+            }
+        }
+    }
+    if cache.len() != resolved.len() {
+        let current: std::collections::HashSet<&Path> = resolved
+            .iter()
+            .map(|r| r.2.source.rel_path.as_path())
+            .collect();
+        cache.retain(|p, _| current.contains(p.as_path()));
+    }
     let mut out = Vec::with_capacity(resolved.len());
     let mut seen_slugs: HashMap<String, PathBuf> = HashMap::new();
-    for (article, own, doc) in resolved {
+    for (article, own, doc, _) in resolved {
         let file = &doc.source.rel_path;
         let slug = match &article {
             Some((a, _)) => a.slug.clone(),
@@ -724,8 +746,39 @@ struct ArticleEnv<'a> {
     officials: &'a NameIndex<OfficialId>,
     departments: &'a NameIndex<DepartmentId>,
     static_files: &'a StaticFiles,
-    /// By mention target index.
-    targets: &'a [Mentioned],
+    /// What each mention target is, by index: looked up once rather than once per mention.
+    targets: Vec<Mentioned>,
+}
+
+impl<'a> ArticleEnv<'a> {
+    fn new(
+        all: &Documents,
+        config: &'a Config,
+        officials: &'a NameIndex<OfficialId>,
+        departments: &'a NameIndex<DepartmentId>,
+        static_files: &'a StaticFiles,
+    ) -> ArticleEnv<'a> {
+        let targets = all
+            .mentions
+            .targets()
+            .iter()
+            .map(|t| match t.kind {
+                EntityKind::Official => officials
+                    .resolve(&t.slug)
+                    .map_or(Mentioned::Nothing, Mentioned::Official),
+                EntityKind::Department => departments
+                    .resolve(&t.slug)
+                    .map_or(Mentioned::Nothing, Mentioned::Department),
+            })
+            .collect();
+        ArticleEnv {
+            config,
+            officials,
+            departments,
+            static_files,
+            targets,
+        }
+    }
 }
 
 /// One article and the tag names it gave, or `None` when it cannot be published; problems go

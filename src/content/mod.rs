@@ -477,11 +477,15 @@ pub fn parse_all_cached(
         })
         .collect();
     let cached = &cache.articles;
-    let parsed: Vec<Result<Arc<Document<ArticleMeta>>, Diagnostic>> = articles
+    // (document, whether it was parsed now rather than taken from the cache)
+    type Parsed = Result<(Arc<Document<ArticleMeta>>, bool), Diagnostic>;
+    let parsed: Vec<Parsed> = articles
         .into_par_iter()
         .map(|s| match cached.get(&s.rel_path) {
-            Some(doc) if Arc::ptr_eq(&doc.source, &s) || *doc.source == *s => Ok(doc.clone()),
-            _ => parse_article(s, opts, &mentions, &paths).map(Arc::new),
+            Some(doc) if Arc::ptr_eq(&doc.source, &s) || *doc.source == *s => {
+                Ok((doc.clone(), false))
+            }
+            _ => parse_article(s, opts, &mentions, &paths).map(|d| (Arc::new(d), true)),
         })
         .collect();
     let mut docs = Documents {
@@ -493,33 +497,23 @@ pub fn parse_all_cached(
     };
     for p in parsed {
         match p {
-            Ok(d) => docs.articles.push(d),
+            Ok((d, fresh)) => {
+                if fresh {
+                    cache.articles.insert(d.source.rel_path.clone(), d.clone());
+                }
+                docs.articles.push(d);
+            }
             Err(d) => problems.push(d),
         }
     }
-    // Keep exactly the documents of this run, touching only the entries that changed.
-    if cache.articles.len() != docs.articles.len()
-        || docs.articles.iter().any(|d| {
-            !cache
-                .articles
-                .get(&d.source.rel_path)
-                .is_some_and(|c| Arc::ptr_eq(c, d))
-        })
-    {
+    // Forget documents that are gone (deleted, renamed, or failing to parse now).
+    if cache.articles.len() != docs.articles.len() {
         let current: std::collections::HashSet<&Path> = docs
             .articles
             .iter()
             .map(|d| d.source.rel_path.as_path())
             .collect();
         cache.articles.retain(|p, _| current.contains(p.as_path()));
-        for d in &docs.articles {
-            match cache.articles.get_mut(&d.source.rel_path) {
-                Some(c) => *c = d.clone(),
-                None => {
-                    cache.articles.insert(d.source.rel_path.clone(), d.clone());
-                }
-            }
-        }
     }
     (docs, problems)
 }

@@ -5,7 +5,7 @@
 //! a clone of the whole site per page. Pages render in parallel.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -463,7 +463,7 @@ impl Renderer {
             ]),
         );
         if let Some(listing) = &job.listing {
-            ctx.insert_value("articles", shared.summaries(&listing.articles));
+            ctx.insert_value("articles", shared.summaries(site, &listing.articles));
             ctx.insert_value("pagination", self.pagination(listing));
         }
         ctx
@@ -551,7 +551,7 @@ impl Renderer {
                     .collect();
                 let neighbour = |i: Option<usize>| {
                     i.filter(|i| *i < site.articles.len())
-                        .map_or_else(Value::none, |i| shared.articles[i].clone())
+                        .map_or_else(Value::none, |i| shared.summary(site, i))
                 };
                 ctx.insert_value(
                     "article",
@@ -608,7 +608,7 @@ impl Renderer {
                 });
                 ctx.insert_value("prev", neighbour(Some(id.0 + 1)));
                 ctx.insert_value("next", neighbour(id.0.checked_sub(1)));
-                ctx.insert_value("related", shared.summaries(&a.related));
+                ctx.insert_value("related", shared.summaries(site, &a.related));
                 (a.title.clone(), Some(a.summary.clone()))
             }
             PageKind::Year(y) => self.period(site, shared, ctx, Period::Year(*y)),
@@ -1108,8 +1108,9 @@ struct Shared {
     archive: Digest,
     periods: Periods,
     site: Value,
-    /// One ArticleSummary per article, by id.
-    articles: Vec<Value>,
+    /// One ArticleSummary per article, by id, built when first needed: most rebuilds render a
+    /// handful of pages, and only need the summaries' digests.
+    articles: Vec<OnceLock<Value>>,
     /// One `{name, url}` per department and tag, by id.
     departments: Vec<Value>,
     tags: Vec<Value>,
@@ -1161,23 +1162,9 @@ impl Shared {
                 ]),
             ),
         ]);
-        let image = |img: Option<&crate::site::Image>| image_value(urls, img);
-        let articles: Vec<Value> = site
-            .articles
-            .par_iter()
-            .map(|a| {
-                obj([
-                    ("title", Value::from(a.title.as_str())),
-                    ("url", Value::from(urls.link(&urls::article(&a.slug)))),
-                    ("date", Value::from(date_iso(a.day))),
-                    ("datetime", Value::from(datetime_iso(&a.date))),
-                    ("summary", Value::from(a.summary.as_str())),
-                    ("author", opt_str(a.author.as_deref())),
-                    ("image", image(a.image.as_ref())),
-                    ("draft", Value::from(a.draft)),
-                ])
-            })
-            .collect();
+        let articles: Vec<OnceLock<Value>> =
+            site.articles.iter().map(|_| OnceLock::new()).collect();
+        let summary_digests: Vec<Digest> = site.articles.par_iter().map(summary_digest).collect();
         let reference = |name: &str, path: String| {
             obj([
                 ("name", Value::from(name)),
@@ -1191,7 +1178,6 @@ impl Shared {
             .collect();
         let mut memo = fingerprint::Memo::default();
         memo.remember(&site_value);
-        let summary_digests = memo.remember_all(&articles);
         let tag_digests = memo.remember_all(&tags);
         let base = Fingerprinter::new()
             .value(&site_value)
@@ -1224,10 +1210,17 @@ impl Shared {
         }
     }
 
-    fn summaries(&self, ids: &[ArticleId]) -> Value {
+    /// The summary of article `i`, built the first time a page needs it.
+    fn summary(&self, site: &Site, i: usize) -> Value {
+        self.articles[i]
+            .get_or_init(|| summary_value(&self.urls, &site.articles[i]))
+            .clone()
+    }
+
+    fn summaries(&self, site: &Site, ids: &[ArticleId]) -> Value {
         Value::from(
             ids.iter()
-                .map(|i| self.articles[i.0].clone())
+                .map(|i| self.summary(site, i.0))
                 .collect::<Vec<_>>(),
         )
     }
@@ -1256,6 +1249,42 @@ impl Shared {
             ),
         ])
     }
+}
+
+/// The ArticleSummary of an article.
+fn summary_value(urls: &Urls, a: &crate::site::Article) -> Value {
+    obj([
+        ("title", Value::from(a.title.as_str())),
+        ("url", Value::from(urls.link(&urls::article(&a.slug)))),
+        ("date", Value::from(date_iso(a.day))),
+        ("datetime", Value::from(datetime_iso(&a.date))),
+        ("summary", Value::from(a.summary.as_str())),
+        ("author", opt_str(a.author.as_deref())),
+        ("image", image_value(urls, a.image.as_ref())),
+        ("draft", Value::from(a.draft)),
+    ])
+}
+
+/// A digest of everything [`summary_value`] reads of an article (the URLs and time zone it
+/// also depends on are the same for every article and counted in each page's key). Debug
+/// builds check page keys against full contexts, so a field added there and forgotten here
+/// shows up in the tests.
+fn summary_digest(a: &crate::site::Article) -> Digest {
+    let mut f = Fingerprinter::new();
+    let time = a.date.timestamp();
+    f.str(&a.title)
+        .str(&a.slug)
+        .u64(time.as_second() as u64)
+        .u64(u64::from(time.subsec_nanosecond() as u32))
+        .u64(a.date.offset().seconds() as u64)
+        .str(&a.summary)
+        .str(a.author.as_deref().unwrap_or("\u{0}"))
+        .u64(u64::from(a.draft));
+    match &a.image {
+        Some(i) => f.u64(1).str(&i.path).str(&i.alt),
+        None => f.u64(0),
+    };
+    f.finish()
 }
 
 fn image_value(urls: &Urls, img: Option<&crate::site::Image>) -> Value {
