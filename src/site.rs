@@ -323,18 +323,17 @@ pub fn resolve_cached(
     }
     let mut links = Fingerprinter::new();
     for a in &articles {
-        let tags = a.tags.iter().map(|t| t.0);
-        let officials = a.officials.iter().map(|o| o.0);
-        let departments = a.departments.iter().map(|d| d.0);
-        for (count, ids) in [
-            (a.tags.len(), tags.collect::<Vec<_>>()),
-            (a.officials.len(), officials.collect()),
-            (a.departments.len(), departments.collect()),
-        ] {
-            links.u64(count as u64);
-            for id in ids {
-                links.u64(id as u64);
-            }
+        links.u64(a.tags.len() as u64);
+        for t in &a.tags {
+            links.u64(t.0 as u64);
+        }
+        links.u64(a.officials.len() as u64);
+        for o in &a.officials {
+            links.u64(o.0 as u64);
+        }
+        links.u64(a.departments.len() as u64);
+        for d in &a.departments {
+            links.u64(d.0 as u64);
         }
     }
     let links = links.finish();

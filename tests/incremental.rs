@@ -2221,3 +2221,30 @@ fn copied_files_replaced_with_the_same_size_and_time_match_a_clean_build() {
         bytes
     );
 }
+
+#[test]
+fn an_output_folder_changed_by_hand_is_put_right() {
+    let mut h = Harness::example();
+
+    h.step("the output folder deleted while watching, then an article saved");
+    std::fs::remove_dir_all(&h.out).unwrap();
+    let paths = h.absolute(&["content/articles/2025/dang-uy-tong-ket-cong-tac-nam-2025.md"]);
+    let summary = h.session.rebuild_paths(&paths).expect("rebuild");
+    assert!(
+        summary.written.len() > 100,
+        "every file is written again: {}",
+        summary.written.len()
+    );
+    h.last = snapshot(&h.out);
+    h.assert_same_as_clean();
+
+    h.step("a page deleted and another edited by hand, then a full rebuild");
+    let home = h.out.join("index.html");
+    std::fs::write(&home, "sửa tay").unwrap();
+    let page = h.article_pages()[0].clone();
+    std::fs::remove_file(h.out.join(&page)).unwrap();
+    let summary = h.session.rebuild().expect("rebuild");
+    assert!(summary.written.contains(&"index.html".to_string()));
+    h.last = snapshot(&h.out);
+    h.assert_same_as_clean();
+}
