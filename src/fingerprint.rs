@@ -50,6 +50,15 @@ impl Fingerprinter {
         self
     }
 
+    /// A list of indexes (ids), with its length.
+    pub fn ids(&mut self, ids: impl ExactSizeIterator<Item = usize>) -> &mut Self {
+        self.u64(ids.len() as u64);
+        for id in ids {
+            self.u64(id as u64);
+        }
+        self
+    }
+
     pub fn digest(&mut self, d: Digest) -> &mut Self {
         self.0.extend_from_slice(&d.to_le_bytes());
         self

@@ -323,18 +323,9 @@ pub fn resolve_cached(
     }
     let mut links = Fingerprinter::new();
     for a in &articles {
-        links.u64(a.tags.len() as u64);
-        for t in &a.tags {
-            links.u64(t.0 as u64);
-        }
-        links.u64(a.officials.len() as u64);
-        for o in &a.officials {
-            links.u64(o.0 as u64);
-        }
-        links.u64(a.departments.len() as u64);
-        for d in &a.departments {
-            links.u64(d.0 as u64);
-        }
+        links.ids(a.tags.iter().map(|t| t.0));
+        links.ids(a.officials.iter().map(|o| o.0));
+        links.ids(a.departments.iter().map(|d| d.0));
     }
     let links = links.finish();
     let related = match cache.related.take() {

@@ -389,14 +389,8 @@ impl Renderer {
                 // The file, and what parsing it against the officials' and departments' names
                 // (aliases included) made of it.
                 f.u64(0).digest(a.source_digest).digest(a.html_digest);
-                f.u64(a.officials.len() as u64);
-                for o in &a.officials {
-                    f.u64(o.0 as u64);
-                }
-                f.u64(a.departments.len() as u64);
-                for d in &a.departments {
-                    f.u64(d.0 as u64);
-                }
+                f.ids(a.officials.iter().map(|o| o.0));
+                f.ids(a.departments.iter().map(|d| d.0));
                 f.u64(a.author_department.map_or(u64::MAX, |d| d.0 as u64));
                 f.str(a.author.as_deref().unwrap_or_default());
                 summary(&mut f, id.0 + 1);
