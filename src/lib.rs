@@ -10,6 +10,7 @@
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod feeds;
 pub mod fingerprint;
 pub mod init;
 pub mod markdown;
@@ -22,6 +23,7 @@ pub mod plan;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod sitemap;
 pub mod theme;
 pub mod urls;
 pub mod vietnamese;

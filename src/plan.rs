@@ -42,6 +42,12 @@ pub enum PageKind {
     Redirect {
         target: String,
     },
+    /// An Atom feed (built in, see `feeds`).
+    Feed(crate::feeds::Feed),
+    /// `sitemap.xml` (`None`), or part `n` of a sitemap too large for one file (`sitemap`).
+    Sitemap(Option<usize>),
+    /// `robots.txt`.
+    Robots,
 }
 
 impl PageKind {
@@ -62,6 +68,7 @@ impl PageKind {
             PageKind::Page(_) => "page.html",
             PageKind::NotFound => "404.html",
             PageKind::Redirect { .. } => return None,
+            PageKind::Feed(_) | PageKind::Sitemap(_) | PageKind::Robots => return None,
         })
     }
 
@@ -84,6 +91,9 @@ impl PageKind {
             PageKind::Page(_) => "page",
             PageKind::NotFound => "not_found",
             PageKind::Redirect { .. } => "redirect",
+            PageKind::Feed(_) => "feed",
+            PageKind::Sitemap(_) => "sitemap",
+            PageKind::Robots => "robots",
         }
     }
 }
@@ -209,6 +219,8 @@ pub fn plan(site: &Site, statics: &[(String, AssetSource)]) -> Result<Plan, Vec<
             to: to.clone(),
         });
     }
+    // Feeds, sitemap and robots.txt last: the sitemap lists the pages planned above.
+    crate::feeds::plan(site, statics, &mut plan);
     check_collisions(site, &plan)?;
     Ok(plan)
 }

@@ -66,6 +66,20 @@ pub fn page(slug: &str) -> String {
 pub fn not_found() -> String {
     "404.html".into()
 }
+/// The Atom feed of the listing at `page` (`atom.xml`, `can-bo/<slug>/atom.xml`).
+pub fn feed(page: &str) -> String {
+    format!("{page}atom.xml")
+}
+pub fn sitemap() -> String {
+    "sitemap.xml".into()
+}
+/// Part `n` (1-based) of a sitemap too large for one file.
+pub fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
+}
+pub fn robots() -> String {
+    "robots.txt".into()
+}
 
 /// The file that serves a URL path: folders get `index.html`.
 pub fn output_file(path: &str) -> String {

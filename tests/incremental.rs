@@ -2248,3 +2248,139 @@ fn an_output_folder_changed_by_hand_is_put_right() {
     h.last = snapshot(&h.out);
     h.assert_same_as_clean();
 }
+
+/// `(loc, lastmod)` of every `<url>` of the output's sitemap.
+fn sitemap_dates(h: &Harness) -> BTreeMap<String, Option<String>> {
+    let bytes = h.output_bytes("sitemap.xml");
+    let text = String::from_utf8(bytes).expect("the sitemap is UTF-8");
+    let doc = roxmltree::Document::parse(&text).expect("the sitemap is XML");
+    let child = |url: roxmltree::Node, name: &str| {
+        url.children()
+            .find(|n| n.tag_name().name() == name)
+            .and_then(|n| n.text())
+            .map(str::to_string)
+    };
+    doc.root_element()
+        .children()
+        .filter(|n| n.tag_name().name() == "url")
+        .map(|url| (child(url, "loc").unwrap_or_default(), child(url, "lastmod")))
+        .collect()
+}
+
+/// The feeds of the output (`…atom.xml`) whose text contains `needle`.
+fn feeds_with(h: &Harness, needle: &str) -> BTreeSet<String> {
+    h.last
+        .iter()
+        .filter(|(rel, f)| {
+            rel.ends_with("atom.xml") && String::from_utf8_lossy(&f.bytes).contains(needle)
+        })
+        .map(|(rel, _)| rel.clone())
+        .collect()
+}
+
+fn feeds_written(s: &RebuildSummary) -> BTreeSet<String> {
+    s.written
+        .iter()
+        .filter(|rel| rel.ends_with("atom.xml"))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn feeds_and_the_sitemap_follow_edits_and_only_then_are_rewritten() {
+    let mut h = Harness::example();
+    let url = "https://tochau.angiang.gov.vn/tin-tuc/khai-giang-nam-hoc-2025-2026/";
+
+    h.step("1. a paragraph after the summary edited: no feed, no sitemap");
+    h.edit(
+        KHAI_GIANG,
+        "trao học bổng và tặng dụng cụ học tập",
+        "trao nhiều suất học bổng và tặng dụng cụ học tập",
+    );
+    let s = h.change(&[KHAI_GIANG]);
+    assert!(
+        feeds_written(&s).is_empty() && !s.written.contains(&"sitemap.xml".to_string()),
+        "{:?}",
+        s.written
+    );
+
+    h.step("2. its title edited: exactly the feeds carrying it, not the sitemap");
+    let old = "Các trường trên địa bàn phường Tô Châu khai giảng năm học 2025 - 2026";
+    let new = "Tưng bừng lễ khai giảng năm học mới 2025 - 2026";
+    let carrying = feeds_with(&h, old);
+    assert!(
+        carrying.contains("atom.xml") && carrying.contains("chu-de/van-hoa-xa-hoi/atom.xml"),
+        "{carrying:?}"
+    );
+    h.edit(KHAI_GIANG, old, new);
+    let s = h.change(&[KHAI_GIANG]);
+    assert_eq!(feeds_written(&s), carrying);
+    assert_eq!(feeds_with(&h, new), carrying);
+    assert!(!s.written.contains(&"sitemap.xml".to_string()));
+
+    h.step("3. an update date added: the sitemap and the feeds carrying it");
+    h.edit(
+        KHAI_GIANG,
+        "date = 2025-09-05\n",
+        "date = 2025-09-05\nupdated = 2025-09-08\n",
+    );
+    let s = h.change(&[KHAI_GIANG]);
+    assert!(s.written.contains(&"sitemap.xml".to_string()));
+    assert_eq!(feeds_written(&s), carrying);
+    assert_eq!(
+        sitemap_dates(&h).get(url).cloned().flatten().as_deref(),
+        Some("2025-09-08T00:00:00+07:00")
+    );
+    let updated = "<updated>2025-09-08T00:00:00+07:00</updated>";
+    assert_eq!(feeds_with(&h, updated), carrying);
+
+    h.step("4. a new article: the site's and its tag's feeds, and the sitemap");
+    let new_article = "content/articles/2026/don-nhan-bang-cong-nhan.md";
+    h.write(
+        new_article,
+        &article(
+            "Đón nhận bằng công nhận khu phố văn hóa",
+            "2026-05-02T09:00:00",
+            "tags = [\"Văn hóa - Xã hội\"]\n",
+            "Sáng 02/5/2026, khu phố 3 đón nhận bằng công nhận.",
+        ),
+    );
+    let s = h.change(&[new_article]);
+    let new_url = "https://tochau.angiang.gov.vn/tin-tuc/don-nhan-bang-cong-nhan/";
+    let with_new = feeds_with(&h, new_url);
+    assert!(
+        with_new.contains("atom.xml") && with_new.contains("chu-de/van-hoa-xa-hoi/atom.xml"),
+        "{with_new:?}"
+    );
+    assert!(feeds_written(&s).is_superset(&with_new));
+    assert_eq!(
+        sitemap_dates(&h).get(new_url).cloned().flatten().as_deref(),
+        Some("2026-05-02T09:00:00+07:00")
+    );
+
+    h.step("5. the new article deleted: gone from the feeds and the sitemap");
+    h.remove(new_article);
+    let s = h.change(&[new_article]);
+    assert!(feeds_with(&h, new_url).is_empty());
+    assert!(feeds_written(&s).is_superset(&with_new));
+    assert!(!sitemap_dates(&h).contains_key(new_url));
+
+    h.step("6. the site's title changed: every feed follows");
+    h.edit(
+        "site.toml",
+        "title = \"Phường Tô Châu\"",
+        "title = \"Phường Tô Châu, tỉnh An Giang\"",
+    );
+    let s = h.change(&["site.toml"]);
+    let all_feeds: BTreeSet<String> = h
+        .last
+        .keys()
+        .filter(|rel| rel.ends_with("atom.xml"))
+        .cloned()
+        .collect();
+    assert_eq!(feeds_written(&s), all_feeds);
+    assert_eq!(
+        feeds_with(&h, "– Phường Tô Châu, tỉnh An Giang</title>"),
+        all_feeds
+    );
+}
