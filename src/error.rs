@@ -124,6 +124,18 @@ pub enum Problem {
     },
     #[error("không tìm thấy tệp cấu hình site.toml")]
     ConfigMissing,
+    #[error("liên kết `{link}` trỏ tới một tệp không có trong content/ (hoặc tệp đó đang có lỗi)")]
+    BrokenLink {
+        link: String,
+        /// The path to write instead, when a content file of that name exists elsewhere.
+        suggestion: Option<String>,
+    },
+    #[error("liên kết `{link}` trỏ tới một bản nháp (draft = true): trang đó không được đăng")]
+    LinkToDraft { link: String },
+    #[error("liên kết `{link}` trỏ tới bài hẹn đăng {when}: trước lúc đó liên kết chưa mở được")]
+    LinkToScheduled { link: String, when: String },
+    #[error("bài hẹn đăng {when}: chưa được đăng trong lần dựng này")]
+    Scheduled { when: String },
 }
 
 impl Problem {
@@ -190,6 +202,25 @@ impl Problem {
             }
             Problem::ConfigMissing => {
                 "chạy lệnh trong thư mục của trang, dùng `--root THƯ_MỤC`, hoặc tạo trang mới bằng `bantin init`"
+                    .into()
+            }
+            Problem::BrokenLink {
+                suggestion: Some(s),
+                ..
+            } => format!("có phải bạn muốn viết `{s}`?"),
+            Problem::BrokenLink { .. } => {
+                "kiểm tra tên tệp; đường dẫn tính từ thư mục của tệp đang viết, ví dụ `../2025/ten-bai.md` hoặc `../../pages/gioi-thieu.md`"
+                    .into()
+            }
+            Problem::LinkToDraft { .. } => {
+                "đăng bài đó trước (xóa dòng `draft = true` của nó), hoặc bỏ liên kết này".into()
+            }
+            Problem::LinkToScheduled { .. } => {
+                "không cần sửa nếu bài này cũng đăng sau lúc đó; nếu không, bỏ liên kết hoặc sửa ngày đăng"
+                    .into()
+            }
+            Problem::Scheduled { .. } => {
+                "bài tự được đăng khi dựng lại trang sau lúc đó; xem trước bằng `--future`; nếu ghi nhầm ngày, sửa `date`"
                     .into()
             }
         })

@@ -7,12 +7,14 @@
 //! [`vietnamese`] owns every Vietnamese text rule; the binary (`src/main.rs`) only parses
 //! arguments and prints.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
 pub mod fingerprint;
 pub mod init;
+pub mod links;
 pub mod markdown;
 pub mod mentions;
 pub mod output;
@@ -21,6 +23,8 @@ pub mod people;
 pub mod pipeline;
 pub mod plan;
 pub mod render;
+pub mod scaffold;
+pub mod schedule;
 pub mod serve;
 pub mod site;
 pub mod sitemap;

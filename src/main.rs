@@ -53,6 +53,9 @@ enum Command {
         /// Xuất cả bài nháp (draft = true).
         #[arg(long)]
         drafts: bool,
+        /// Đăng cả bài hẹn đăng (ngày đăng sau lúc dựng trang), đánh dấu "Hẹn đăng".
+        #[arg(long)]
+        future: bool,
         /// Cho phép thay thế một thư mục xuất không do bantin tạo ra.
         #[arg(long)]
         force: bool,
@@ -96,6 +99,9 @@ enum Command {
         /// Xuất cả bài nháp (draft = true).
         #[arg(long)]
         drafts: bool,
+        /// Đăng cả bài hẹn đăng (ngày đăng sau lúc dựng trang), đánh dấu "Hẹn đăng".
+        #[arg(long)]
+        future: bool,
         /// Cho phép thay thế một thư mục xuất không do bantin tạo ra.
         #[arg(long)]
         force: bool,
@@ -111,6 +117,48 @@ enum Command {
         #[arg(value_name = "THƯ_MỤC")]
         dir: PathBuf,
     },
+    /// Tạo tệp cho một bài viết mới (bản nháp), hoặc một cán bộ, đơn vị, trang mới.
+    ///
+    /// Ví dụ:
+    ///   bantin new "Hội nghị tổng kết công tác năm 2026"
+    ///   bantin new --official "Nguyễn Văn An"
+    ///   bantin new --department "Phòng Văn hóa - Xã hội"
+    ///   bantin new --page "Giới thiệu"
+    ///
+    /// Bài viết mới nằm trong content/articles/<năm>/, ghi sẵn tiêu đề, ngày giờ hiện tại,
+    /// tác giả (author trong site.toml) và draft = true. Không bao giờ ghi đè tệp sẵn có.
+    #[command(verbatim_doc_comment)]
+    New {
+        /// Tiêu đề bài viết, họ tên cán bộ, tên đơn vị hay tên trang, trong ngoặc kép.
+        #[arg(value_name = "TIÊU_ĐỀ")]
+        title: String,
+        /// Tạo tệp cán bộ trong content/officials/.
+        #[arg(long, group = "loai")]
+        official: bool,
+        /// Tạo tệp đơn vị trong content/departments/.
+        #[arg(long, group = "loai")]
+        department: bool,
+        /// Tạo trang (bản nháp) trong content/pages/.
+        #[arg(long, group = "loai")]
+        page: bool,
+    },
+    /// Kiểm tra toàn bộ trang như khi dựng, mà không ghi gì ra đĩa.
+    ///
+    /// Ví dụ:
+    ///   bantin check
+    ///   bantin check --drafts --future
+    ///
+    /// Mỗi vấn đề một dòng: tệp:dòng:cột: lỗi (hoặc cảnh báo): nội dung — cách sửa.
+    /// Mã thoát 0: không có lỗi (có thể có cảnh báo); 1: có lỗi.
+    #[command(verbatim_doc_comment)]
+    Check {
+        /// Kiểm tra cả bài nháp (draft = true).
+        #[arg(long)]
+        drafts: bool,
+        /// Kiểm tra như khi đăng cả bài hẹn đăng (--future của build).
+        #[arg(long)]
+        future: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -120,6 +168,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            future,
             force,
         } => build(BuildOptions {
             root: cli.root,
@@ -128,6 +177,28 @@ fn main() -> ExitCode {
             drafts,
             force,
             now: None,
+            future,
+        }),
+        Command::New {
+            title,
+            official,
+            department,
+            page,
+        } => {
+            use bantin::content::Kind;
+            let kind = match (official, department, page) {
+                (true, _, _) => Kind::Official,
+                (_, true, _) => Kind::Department,
+                (_, _, true) => Kind::Page,
+                _ => Kind::Article,
+            };
+            new(cli.root, kind, &title)
+        }
+        Command::Check { drafts, future } => check(BuildOptions {
+            root: cli.root,
+            drafts,
+            future,
+            ..BuildOptions::default()
         }),
         Command::Init { dir } => init(cli.root.join(dir)),
         Command::Serve { bind, port, open } => serve(cli.root, &bind, port, open),
@@ -135,6 +206,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            future,
             force,
         } => watch(BuildOptions {
             root: cli.root,
@@ -143,6 +215,7 @@ fn main() -> ExitCode {
             drafts,
             force,
             now: None,
+            future,
         }),
     }
 }
@@ -312,6 +385,8 @@ fn serve(root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCode {
         drafts: true,
         force: true,
         now: None,
+        // The preview shows scheduled articles too, marked "Hẹn đăng".
+        future: true,
     };
     let Some(watcher) = start_watching(&root, &out) else {
         server.stop();
@@ -381,6 +456,56 @@ fn build(opts: BuildOptions) -> ExitCode {
             eprintln!("lỗi: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// `bantin new`: create the file, print its path (stdout) and what to do next (stderr).
+fn new(root: PathBuf, kind: bantin::content::Kind, title: &str) -> ExitCode {
+    let config = match Config::load(&root) {
+        Ok(c) => c,
+        Err(diags) => {
+            report(&diags);
+            return ExitCode::from(1);
+        }
+    };
+    match bantin::scaffold::create(&root, &config, kind, title, jiff::Timestamp::now()) {
+        Ok(rel) => {
+            let path = if root == std::path::Path::new(".") {
+                rel.clone()
+            } else {
+                root.join(&rel)
+            };
+            println!("{}", path.display());
+            let next = match kind {
+                bantin::content::Kind::Article | bantin::content::Kind::Page => {
+                    "Đã tạo bản nháp. Mở tệp để viết; xem thử bằng `bantin serve`; viết xong thì xóa dòng `draft = true`."
+                }
+                _ => "Đã tạo tệp. Mở tệp để điền thông tin; kiểm tra bằng `bantin check`.",
+            };
+            eprintln!("{next}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("lỗi: {e}\ncách sửa: {}", e.hint());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `bantin check`: one line per problem on stdout, then a summary; exit 1 when any error.
+fn check(opts: BuildOptions) -> ExitCode {
+    let report = bantin::check::check(&opts);
+    for line in report.lines() {
+        println!("{line}");
+    }
+    if !report.errors.is_empty() || !report.warnings.is_empty() {
+        println!();
+    }
+    println!("{}", report.summary());
+    if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

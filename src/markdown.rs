@@ -26,6 +26,9 @@ pub struct Rendered {
     pub mentions: Vec<usize>,
     /// The byline read from the last paragraph, when asked for and found.
     pub byline: Option<Byline>,
+    /// Links to other content files (`../2025/abc.md`), whose destinations in `html` are
+    /// tokens until the resolve stage rewrites them (see [`crate::links`]).
+    pub links: Vec<crate::links::ContentLink>,
 }
 
 /// "Thanh Sang - Văn phòng HĐND và UBND": the author and the department they write for.
@@ -88,15 +91,20 @@ pub fn render_with(body: &str, base_path: &str, scan: Option<&MentionScan>) -> R
     let mentions = scan.map_or_else(Vec::new, |s| scan_mentions(&arena, root, s));
     let mut first_paragraph = String::new();
     let mut images = Vec::new();
+    let mut content_links = Vec::new();
     for node in root.descendants() {
         match &node.data().value {
             NodeValue::Paragraph if first_paragraph.is_empty() => {
                 first_paragraph = plain_text(node);
             }
             NodeValue::Image(link) => images.push(link.url.clone()),
+            NodeValue::Link(link) if crate::links::is_content_link(&link.url) => {
+                content_links.push(node)
+            }
             _ => {}
         }
     }
+    let links = crate::links::mark(&content_links, body);
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, &opts, &mut html);
@@ -107,6 +115,7 @@ pub fn render_with(body: &str, base_path: &str, scan: Option<&MentionScan>) -> R
         images,
         mentions,
         byline,
+        links,
     }
 }
 

@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// The current time (default: now); decides which positions are current.
     pub now: Option<jiff::Timestamp>,
+    /// Include articles dated after now (by default they wait for a build after their date).
+    pub future: bool,
 }
 
 /// What a build produced, for the summary line.
@@ -177,6 +179,8 @@ pub fn generate_cached(
     let resolve_opts = ResolveOptions {
         drafts: opts.drafts,
         today: now.to_zoned_datetime(config.timezone.clone()).date(),
+        now,
+        future: opts.future,
     };
     if people_failed(&problems) {
         return Err(finish(problems));

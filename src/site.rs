@@ -90,6 +90,8 @@ pub struct Article {
     pub departments: Vec<DepartmentId>,
     pub tags: Vec<TagId>,
     pub draft: bool,
+    /// Dated after now, and published anyway (`--future`, the preview): shown as "Hẹn đăng".
+    pub scheduled: bool,
     pub aliases: Vec<String>,
     pub bundle: Option<Bundle>,
     /// Up to five articles sharing officials, departments or tags, best first.
@@ -161,6 +163,10 @@ pub struct ResolveOptions {
     pub drafts: bool,
     /// The day "now" is in the site's timezone: decides which positions are current.
     pub today: Date,
+    /// Now: articles dated after it are left out unless `future`.
+    pub now: jiff::Timestamp,
+    /// Include articles dated after `now` (marked as scheduled).
+    pub future: bool,
 }
 
 /// A whole site, resolved. Articles are sorted newest first and `ArticleId(i)` is `articles[i]`.
@@ -208,6 +214,18 @@ pub struct ResolveCache {
     /// static files), and the articles resolved without problems, by file.
     world: Digest,
     articles: HashMap<PathBuf, (Arc<Document<ArticleMeta>>, Tagged)>,
+    /// Articles whose links to other content files were rewritten.
+    links: crate::links::LinkCache,
+    /// What the last resolve found worth telling but not wrong (see [`ResolveCache::warnings`]).
+    warnings: Vec<Diagnostic>,
+}
+
+impl ResolveCache {
+    /// Things the last resolve noticed that do not stop a build (articles left out because
+    /// they are dated after now, links to them), for `bantin check`.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
 }
 
 /// Resolve parsed documents into a [`Site`], or every problem found.
@@ -237,8 +255,8 @@ pub fn resolve_cached(
     let mut problems = Problems(Vec::new());
     let collator = VietCollator::new();
 
-    let (departments, dept_index) = resolve_departments(&docs.departments, &mut problems);
-    let (officials, official_index) = resolve_officials(
+    let (mut departments, dept_index) = resolve_departments(&docs.departments, &mut problems);
+    let (mut officials, official_index) = resolve_officials(
         &docs.officials,
         &departments,
         &dept_index,
@@ -246,7 +264,7 @@ pub fn resolve_cached(
         &config,
         &mut problems,
     );
-    let pages = resolve_pages(&docs.pages, opts, &mut problems);
+    let mut pages = resolve_pages(&docs.pages, opts, &mut problems);
     // What every article is resolved against: when it is unchanged, so is an article whose
     // document is the same.
     let mut world = Fingerprinter::new();
@@ -266,7 +284,21 @@ pub fn resolve_cached(
         cache.world = world;
     }
     let env = ArticleEnv::new(&docs, &config, &official_index, &dept_index, static_files);
-    let articles = resolve_articles(&docs, opts, &env, &mut cache.articles, &mut problems);
+    let mut articles = resolve_articles(&docs, opts, &env, &mut cache.articles, &mut problems);
+    // Links between content files get their targets' addresses (see `links`); articles dated
+    // after now, checked like the others, are then left out unless `future` (see `schedule`).
+    let mut found = crate::links::Findings::default();
+    crate::links::Linker::new(&docs, &config, opts.drafts, opts.future, opts.now).rewrite_site(
+        &mut articles,
+        &mut pages,
+        &mut officials,
+        &mut departments,
+        &mut cache.links,
+        &mut found,
+    );
+    crate::schedule::hold_back(&mut articles, &docs, opts, &mut found.warnings);
+    problems.0.extend(found.errors);
+    cache.warnings = found.warnings;
 
     // Newest first; ties broken by slug so the order never depends on the file system.
     // Sorted as indexes: moving whole articles around costs more than comparing them.
@@ -951,6 +983,7 @@ fn resolve_article(
             departments: department_ids,
             tags: Vec::new(),
             draft: meta.draft,
+            scheduled: false,
             aliases: meta.aliases.clone(),
             bundle,
             related: Vec::new(),

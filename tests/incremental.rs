@@ -269,6 +269,10 @@ impl Harness {
             root: root.clone(),
             output: Some(out.clone()),
             now: Some(now()),
+            // The example site has articles dated after `now()`: publish them (marked
+            // "Hẹn đăng"); `links_between_files_and_scheduled_articles_match_a_clean_build`
+            // builds without.
+            future: true,
             ..Default::default()
         };
         tweak(&mut opts);
@@ -2383,4 +2387,115 @@ fn feeds_and_the_sitemap_follow_edits_and_only_then_are_rewritten() {
         feeds_with(&h, "– Phường Tô Châu, tỉnh An Giang</title>"),
         all_feeds
     );
+}
+
+// ---------------------------------------------------------------------------
+// Links between content files, and articles dated after now
+// ---------------------------------------------------------------------------
+
+#[test]
+fn links_between_files_and_scheduled_articles_match_a_clean_build() {
+    // Without `future`: the example site's articles dated after `now()` wait for their date.
+    let mut h = Harness::start(false, |opts| opts.future = false);
+    let later = "/tin-tuc/phong-chong-sot-xuat-huyet-2026/";
+    assert!(!h.has_page(later), "an article dated after now is left out");
+    assert!(h.has_page(KIEM_TRA_URL));
+    let content_links = |h: &Harness, url: &str| h.hrefs(url, "main .content a[href]");
+
+    h.step("1. a link to another article's file, with a fragment");
+    h.edit(
+        KIEM_TRA,
+        "Qua kiểm tra, đoàn ghi nhận",
+        "Xem thêm [lễ khai giảng](../2025/khai-giang-nam-hoc-2025-2026.md#ket-qua). \
+         Qua kiểm tra, đoàn ghi nhận",
+    );
+    h.change(&[KIEM_TRA]);
+    assert!(
+        content_links(&h, KIEM_TRA_URL)
+            .contains(&"/tin-tuc/khai-giang-nam-hoc-2025-2026/#ket-qua".to_string()),
+        "{:?}",
+        content_links(&h, KIEM_TRA_URL)
+    );
+
+    h.step("2. the target given another address: the unchanged linking article follows");
+    h.edit(KHAI_GIANG, "\n+++\n", "\nslug = \"khai-giang-2025\"\n+++\n");
+    h.change(&[KHAI_GIANG]);
+    assert!(
+        content_links(&h, KIEM_TRA_URL).contains(&"/tin-tuc/khai-giang-2025/#ket-qua".to_string())
+    );
+    assert!(!h.has_page(KHAI_GIANG_URL));
+
+    h.step("3. the target deleted: the link is an error");
+    let khai_giang = h.read(KHAI_GIANG);
+    h.remove(KHAI_GIANG);
+    let problems = h.change_fails(&[KHAI_GIANG]);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with(KIEM_TRA) && p.contains("khai-giang-nam-hoc-2025-2026.md")),
+        "{problems:?}"
+    );
+
+    h.step("4. the target created again");
+    h.write(KHAI_GIANG, &khai_giang);
+    h.change(&[KHAI_GIANG]);
+    assert!(
+        content_links(&h, KIEM_TRA_URL).contains(&"/tin-tuc/khai-giang-2025/#ket-qua".to_string())
+    );
+
+    h.step("5. a page links an article; the article moved into the future");
+    let page = "content/pages/gioi-thieu.md";
+    let text = h.read(page);
+    h.write(
+        page,
+        &format!("{text}\n\nTin mới: [khánh thành](../articles/2026/khanh-thanh-duong-be-tong-khu-pho.md).\n"),
+    );
+    h.change(&[page]);
+    let khanh_thanh_url = "/tin-tuc/khanh-thanh-duong-be-tong-khu-pho/";
+    assert!(
+        h.hrefs("/gioi-thieu/", "main a[href]")
+            .contains(&khanh_thanh_url.to_string())
+    );
+    assert!(
+        h.listed("/")
+            .contains(&"khanh-thanh-duong-be-tong-khu-pho".to_string())
+    );
+    h.edit(KHANH_THANH, "date = 2026-04-24", "date = 2026-06-01");
+    h.change(&[KHANH_THANH]);
+    assert!(!h.has_page(khanh_thanh_url), "scheduled: left out");
+    assert!(
+        !h.listed("/")
+            .contains(&"khanh-thanh-duong-be-tong-khu-pho".to_string())
+    );
+    assert!(
+        h.hrefs("/gioi-thieu/", "main a[href]")
+            .contains(&khanh_thanh_url.to_string()),
+        "a link to a scheduled article keeps its future address"
+    );
+
+    h.step("6. the article moved back before now");
+    h.edit(KHANH_THANH, "date = 2026-06-01", "date = 2026-05-19");
+    h.change(&[KHANH_THANH]);
+    assert!(h.has_page(khanh_thanh_url));
+    assert!(
+        h.listed("/")
+            .contains(&"khanh-thanh-duong-be-tong-khu-pho".to_string())
+    );
+
+    h.step("7. the linked article made a draft: the link is an error");
+    h.edit(
+        KHANH_THANH,
+        "date = 2026-05-19\n",
+        "date = 2026-05-19\ndraft = true\n",
+    );
+    let problems = h.change_fails(&[KHANH_THANH]);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with(page) && p.contains("bản nháp")),
+        "{problems:?}"
+    );
+    h.edit(KHANH_THANH, "draft = true\n", "");
+    h.change(&[KHANH_THANH]);
+    assert!(h.has_page(khanh_thanh_url));
 }

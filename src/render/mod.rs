@@ -404,6 +404,7 @@ impl Renderer {
                 // The file, and what parsing it against the officials' and departments' names
                 // (aliases included) made of it.
                 f.u64(0).digest(a.source_digest).digest(a.html_digest);
+                f.u64(u64::from(a.scheduled));
                 f.ids(a.officials.iter().map(|o| o.0));
                 f.ids(a.departments.iter().map(|d| d.0));
                 f.u64(a.author_department.map_or(u64::MAX, |d| d.0 as u64));
@@ -616,6 +617,7 @@ impl Renderer {
                             ),
                         ),
                         ("draft", Value::from(a.draft)),
+                        ("scheduled", Value::from(a.scheduled)),
                     ]),
                 );
                 ctx.deferred = Some(Deferred {
@@ -1282,6 +1284,7 @@ fn summary_value(urls: &Urls, a: &crate::site::Article) -> Value {
         ("author", opt_str(a.author.as_deref())),
         ("image", image_value(urls, a.image.as_ref())),
         ("draft", Value::from(a.draft)),
+        ("scheduled", Value::from(a.scheduled)),
     ])
 }
 
@@ -1299,7 +1302,8 @@ fn summary_digest(a: &crate::site::Article) -> Digest {
         .u64(a.date.offset().seconds() as u64)
         .str(&a.summary)
         .str(a.author.as_deref().unwrap_or("\u{0}"))
-        .u64(u64::from(a.draft));
+        .u64(u64::from(a.draft))
+        .u64(u64::from(a.scheduled));
     match &a.image {
         Some(i) => f.u64(1).str(&i.path).str(&i.alt),
         None => f.u64(0),
