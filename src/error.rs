@@ -124,6 +124,10 @@ pub enum Problem {
     },
     #[error("không tìm thấy tệp cấu hình site.toml")]
     ConfigMissing,
+    #[error("ảnh `{path}` chưa có mô tả")]
+    MissingImageText { path: String },
+    #[error("không xử lý được ảnh `{path}`: {reason}")]
+    BadImage { path: String, reason: String },
     #[error("liên kết `{link}` trỏ tới một tệp không có trong content/ (hoặc tệp đó đang có lỗi)")]
     BrokenLink {
         link: String,
@@ -202,6 +206,13 @@ impl Problem {
             }
             Problem::ConfigMissing => {
                 "chạy lệnh trong thư mục của trang, dùng `--root THƯ_MỤC`, hoặc tạo trang mới bằng `bantin init`"
+                    .into()
+            }
+            Problem::MissingImageText { path } => format!(
+                "viết mô tả ngắn nội dung ảnh giữa hai dấu ngoặc vuông, cho người đọc không xem được ảnh: `![Mô tả ảnh]({path})`"
+            ),
+            Problem::BadImage { .. } => {
+                "mở ảnh trên máy tính để kiểm tra; nếu xem được, lưu (xuất) lại thành tệp JPEG rồi chép đè tệp cũ; nếu không, chép lại ảnh từ điện thoại hoặc máy ảnh"
                     .into()
             }
             Problem::BrokenLink {

@@ -13,6 +13,7 @@ pub mod content;
 pub mod error;
 pub mod feeds;
 pub mod fingerprint;
+pub mod images;
 pub mod init;
 pub mod links;
 pub mod markdown;

@@ -29,6 +29,20 @@ pub struct Rendered {
     /// Links to other content files (`../2025/abc.md`), whose destinations in `html` are
     /// tokens until the resolve stage rewrites them (see [`crate::links`]).
     pub links: Vec<crate::links::ContentLink>,
+    /// The images of the body rendered as `<img>` tags, in order (not those inside another
+    /// image's description, which are rendered as text).
+    pub image_refs: Vec<ImageRef>,
+}
+
+/// An image of a body as written: `![alt](url)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub url: String,
+    /// Its description, as plain text.
+    pub alt: String,
+    /// Where it starts in the body: 1-based line, 1-based column in bytes.
+    pub line: usize,
+    pub column: usize,
 }
 
 /// "Thanh Sang - Văn phòng HĐND và UBND": the author and the department they write for.
@@ -91,13 +105,29 @@ pub fn render_with(body: &str, base_path: &str, scan: Option<&MentionScan>) -> R
     let mentions = scan.map_or_else(Vec::new, |s| scan_mentions(&arena, root, s));
     let mut first_paragraph = String::new();
     let mut images = Vec::new();
+    let mut image_refs = Vec::new();
     let mut content_links = Vec::new();
     for node in root.descendants() {
         match &node.data().value {
             NodeValue::Paragraph if first_paragraph.is_empty() => {
                 first_paragraph = plain_text(node);
             }
-            NodeValue::Image(link) => images.push(link.url.clone()),
+            NodeValue::Image(link) => {
+                images.push(link.url.clone());
+                let nested = node
+                    .ancestors()
+                    .skip(1)
+                    .any(|a| matches!(a.data().value, NodeValue::Image(_)));
+                if !nested {
+                    let start = node.data().sourcepos.start;
+                    image_refs.push(ImageRef {
+                        url: link.url.clone(),
+                        alt: plain_text(node),
+                        line: start.line,
+                        column: start.column,
+                    });
+                }
+            }
             NodeValue::Link(link) if crate::links::is_content_link(&link.url) => {
                 content_links.push(node)
             }
@@ -116,6 +146,7 @@ pub fn render_with(body: &str, base_path: &str, scan: Option<&MentionScan>) -> R
         mentions,
         byline,
         links,
+        image_refs,
     }
 }
 

@@ -66,6 +66,8 @@ pub struct Timings {
     pub load: Duration,
     pub parse: Duration,
     pub resolve: Duration,
+    /// Resizing photos (only new or changed ones are; see [`crate::images`]).
+    pub images: Duration,
     pub plan: Duration,
     pub render: Duration,
     pub write: Duration,
@@ -76,10 +78,11 @@ impl std::fmt::Display for Timings {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         write!(
             f,
-            "load {:.1} ms, parse {:.1} ms, resolve {:.1} ms, plan {:.1} ms, render {:.1} ms, write {:.1} ms",
+            "load {:.1} ms, parse {:.1} ms, resolve {:.1} ms, images {:.1} ms, plan {:.1} ms, render {:.1} ms, write {:.1} ms",
             ms(self.load),
             ms(self.parse),
             ms(self.resolve),
+            ms(self.images),
             ms(self.plan),
             ms(self.render),
             ms(self.write)
@@ -127,6 +130,8 @@ pub struct Caches {
     pub resolve: site::ResolveCache,
     /// The template engine, with the digest of the templates and base URL it was made from.
     renderer: Option<(Digest, Renderer)>,
+    /// Digests of the photos and what they became (see [`crate::images`]).
+    pub images: crate::images::ImageCache,
 }
 
 /// [`generate`] from already loaded `sources`, reusing what `caches` hold that still applies,
@@ -197,6 +202,13 @@ pub fn generate_cached(
     let Some(assets) = assets else {
         return Err(finish(problems));
     };
+    // Photos resized, or taken from the cache, before the plan copies them.
+    let mut site = site;
+    if let Err(p) = crate::images::process(&mut site, &assets.statics, root, &mut caches.images) {
+        problems.extend(p);
+        return Err(finish(problems));
+    }
+    lap(&mut timings.images);
     let urls = Urls::new(&site.config.base_url);
     // The template engine is kept while the templates and the base URL stay the same.
     let mut wanted = Fingerprinter::new();
@@ -324,6 +336,7 @@ impl Session {
     pub fn rebuild_paths(&mut self, paths: &[PathBuf]) -> Result<RebuildSummary, BuildError> {
         let started = Instant::now();
         self.sources.refresh(&self.opts.root, paths);
+        self.caches.images.forget(paths);
         self.run(started, &paths.iter().cloned().collect())
     }
 

@@ -221,6 +221,8 @@ pub fn plan(site: &Site, statics: &[(String, AssetSource)]) -> Result<Plan, Vec<
     }
     // Feeds, sitemap and robots.txt last: the sitemap lists the pages planned above.
     crate::feeds::plan(site, statics, &mut plan);
+    // Processed photos are published from the image cache, with their resized copies.
+    crate::images::plan_copies(site, &mut plan.copies);
     check_collisions(site, &plan)?;
     Ok(plan)
 }

@@ -59,6 +59,10 @@ const RELATED_WINDOW: usize = 40;
 pub struct Image {
     pub path: String,
     pub alt: String,
+    /// Where the document names it (for messages).
+    pub location: Option<Location>,
+    /// Its resized copies, once the images stage has made them (see [`crate::images`]).
+    pub responsive: Option<Arc<crate::images::Responsive>>,
 }
 
 /// An article's bundle folder and the files to copy beside its page.
@@ -94,6 +98,8 @@ pub struct Article {
     pub scheduled: bool,
     pub aliases: Vec<String>,
     pub bundle: Option<Bundle>,
+    /// The images of the text, in the order of their `<img>` tags in `html`.
+    pub body_images: Vec<Image>,
     /// Up to five articles sharing officials, departments or tags, best first.
     pub related: Vec<ArticleId>,
 }
@@ -186,6 +192,8 @@ pub struct Site {
     pub by_day: BTreeMap<Date, Vec<ArticleId>>,
     /// Departments with no parent, in order.
     pub root_departments: Vec<DepartmentId>,
+    /// Every image processed by the images stage, by site-relative path (empty until then).
+    pub images: crate::images::Published,
 }
 
 /// Site-relative paths of the static files (site's and theme's) that will be in the output.
@@ -392,6 +400,7 @@ pub fn resolve_cached(
         articles_by_department,
         by_day,
         root_departments,
+        images: Default::default(),
     })
 }
 
@@ -598,6 +607,8 @@ fn resolve_officials(
             Some(Image {
                 path,
                 alt: format!("Ảnh {}", doc.meta.name.trim()),
+                location: locate(doc, photo),
+                responsive: None,
             })
         });
         officials.push(Official {
@@ -919,7 +930,12 @@ fn resolve_article(
                         locate(doc, "image"),
                     );
                 }
-                Some(Image { path, alt })
+                Some(Image {
+                    path,
+                    alt,
+                    location: locate(doc, src),
+                    responsive: None,
+                })
             }
             None => {
                 problems.push(
@@ -932,8 +948,48 @@ fn resolve_article(
         },
         (None, _) => None,
     };
+    // The images of the text, in the order of their `<img>` tags: each must exist and be
+    // described.
+    let mut body_images = Vec::with_capacity(doc.body.image_refs.len());
+    for r in &doc.body.image_refs {
+        let location = crate::images::body_location(&doc.source.text, r.line, r.column);
+        let found = if is_local(&r.url) {
+            find_image(&r.url)
+        } else {
+            Some(r.url.clone())
+        };
+        let Some(path) = found else {
+            problems.push(
+                file,
+                Problem::MissingFile {
+                    path: r.url.clone(),
+                },
+                location,
+            );
+            continue;
+        };
+        if r.alt.trim().is_empty() {
+            problems.push(
+                file,
+                Problem::MissingImageText {
+                    path: r.url.clone(),
+                },
+                location.clone(),
+            );
+        }
+        body_images.push(Image {
+            path,
+            alt: r.alt.clone(),
+            location,
+            responsive: None,
+        });
+    }
+    // Images inside another image's description (shown as text) must exist all the same.
     for src in &doc.body.images {
-        if is_local(src) && find_image(src).is_none() {
+        if is_local(src)
+            && find_image(src).is_none()
+            && !doc.body.image_refs.iter().any(|r| r.url == *src)
+        {
             problems.push(
                 file,
                 Problem::MissingFile { path: src.clone() },
@@ -986,6 +1042,7 @@ fn resolve_article(
             scheduled: false,
             aliases: meta.aliases.clone(),
             bundle,
+            body_images,
             related: Vec::new(),
         },
         meta.tags.clone(),

@@ -404,6 +404,13 @@ impl Renderer {
                 // The file, and what parsing it against the officials' and departments' names
                 // (aliases included) made of it.
                 f.u64(0).digest(a.source_digest).digest(a.html_digest);
+                // The lead photo's copies (its bytes are not in the file's digest).
+                f.digest(
+                    a.image
+                        .as_ref()
+                        .and_then(|i| i.responsive.as_ref())
+                        .map_or(0, |r| r.digest),
+                );
                 f.u64(u64::from(a.scheduled));
                 f.ids(a.officials.iter().map(|o| o.0));
                 f.ids(a.departments.iter().map(|d| d.0));
@@ -1305,7 +1312,11 @@ fn summary_digest(a: &crate::site::Article) -> Digest {
         .u64(u64::from(a.draft))
         .u64(u64::from(a.scheduled));
     match &a.image {
-        Some(i) => f.u64(1).str(&i.path).str(&i.alt),
+        Some(i) => f
+            .u64(1)
+            .str(&i.path)
+            .str(&i.alt)
+            .digest(i.responsive.as_ref().map_or(0, |r| r.digest)),
         None => f.u64(0),
     };
     f.finish()
@@ -1318,9 +1329,15 @@ fn image_value(urls: &Urls, img: Option<&crate::site::Image>) -> Value {
         } else {
             urls.link(&i.path)
         };
+        let [width, height, srcset, webp_srcset, small] = crate::images::template_fields(i, urls);
         obj([
             ("url", Value::from(url)),
             ("alt", Value::from(i.alt.as_str())),
+            width,
+            height,
+            srcset,
+            webp_srcset,
+            small,
         ])
     })
 }
