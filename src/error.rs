@@ -128,6 +128,8 @@ pub enum Problem {
     MissingImageText { path: String },
     #[error("không xử lý được ảnh `{path}`: {reason}")]
     BadImage { path: String, reason: String },
+    #[error("các bản thu nhỏ của ảnh `{path}` sẽ trùng tên với ảnh {other}")]
+    ImageNameClash { path: String, other: String },
     #[error("liên kết `{link}` trỏ tới một tệp không có trong content/ (hoặc tệp đó đang có lỗi)")]
     BrokenLink {
         link: String,
@@ -211,6 +213,10 @@ impl Problem {
             Problem::MissingImageText { path } => format!(
                 "viết mô tả ngắn nội dung ảnh giữa hai dấu ngoặc vuông, cho người đọc không xem được ảnh: `![Mô tả ảnh]({path})`"
             ),
+            Problem::ImageNameClash { .. } => {
+                "đổi tên một trong hai tệp ảnh, ví dụ thêm số vào cuối tên (anh-1.jpg); nhớ sửa cả chỗ dùng ảnh trong bài"
+                    .into()
+            }
             Problem::BadImage { .. } => {
                 "mở ảnh trên máy tính để kiểm tra; nếu xem được, lưu (xuất) lại thành tệp JPEG rồi chép đè tệp cũ; nếu không, chép lại ảnh từ điện thoại hoặc máy ảnh"
                     .into()

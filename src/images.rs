@@ -44,7 +44,7 @@ pub const JPEG_QUALITY: u8 = 80;
 pub const WEBP_QUALITY: f32 = 75.0;
 /// Everything that decides the bytes of the copies; part of every cache key, so a change here
 /// makes new copies instead of reusing old ones.
-const RECIPE: &str = "bantin images 1: widths 480 960 1600 (0.85); lanczos3; jpeg q80 progressive optimised 4:2:0; png; webp q75; icc kept";
+const RECIPE: &str = "bantin images 2: widths 480 960 1600 (0.85); lanczos3; jpeg q80 progressive optimised 4:2:0; png; webp q75; icc kept; small jpeg originals kept when smaller";
 /// The `sizes` of images in article text: the width of the text column of the bundled themes
 /// (46rem from 60em on, the screen less the margins below).
 pub const BODY_SIZES: &str = "(min-width: 60em) 46rem, calc(100vw - 2rem)";
@@ -316,29 +316,11 @@ pub fn process(
     failed.sort();
     for (path, reason) in failed {
         let w = &wanted[path];
-        let shown = source_name(&w.source, root);
-        if w.users.is_empty() {
-            problems.push(Diagnostic::new(
-                shown.clone(),
-                Problem::BadImage {
-                    path: shown.display().to_string(),
-                    reason,
-                },
-            ));
-            continue;
-        }
-        for (file, location) in &w.users {
-            problems.push(
-                Diagnostic::new(
-                    file.clone(),
-                    Problem::BadImage {
-                        path: shown.display().to_string(),
-                        reason: reason.clone(),
-                    },
-                )
-                .at(location.clone()),
-            );
-        }
+        let shown = source_name(&w.source, root).display().to_string();
+        report(w, root, &mut problems, || Problem::BadImage {
+            path: shown.clone(),
+            reason: reason.clone(),
+        });
     }
     cache.save_stamps(&dir);
     if !problems.is_empty() {
@@ -362,6 +344,29 @@ pub fn process(
         };
         published.insert(path.clone(), r);
     }
+    // Two photos whose copies would have the same name (`anh.jpg` and `anh.png` both make
+    // `anh-480w.webp`; a photo named `anh-480w.jpg` beside `anh.jpg`): never publish one in
+    // place of the other.
+    let mut owners: HashMap<&str, &str> = HashMap::new();
+    for (path, r) in &published {
+        for v in r.variants() {
+            if let Some(other) = owners.insert(&v.path, path)
+                && other != path
+            {
+                let other = source_name(&wanted[other].source, root).display().to_string();
+                report(&wanted[path.as_str()], root, &mut problems, || {
+                    Problem::ImageNameClash {
+                        path: path.rsplit('/').next().unwrap_or(path).to_string(),
+                        other: other.clone(),
+                    }
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        problems.dedup();
+        return Err(problems);
+    }
     cache.processed.retain(|d, _| used.contains(d));
     cache.published = published
         .iter()
@@ -375,6 +380,22 @@ pub fn process(
     site.images = published;
     rewrite_bodies(site, cache);
     Ok(())
+}
+
+/// Report `problem` about the image `w`: in each article that shows it, where it does; in the
+/// image's own file when none does (a photo of a bundle that no text shows).
+fn report(
+    w: &Wanted,
+    root: &Path,
+    problems: &mut Vec<Diagnostic>,
+    problem: impl Fn() -> Problem,
+) {
+    if w.users.is_empty() {
+        problems.push(Diagnostic::new(source_name(&w.source, root), problem()));
+    }
+    for (file, location) in &w.users {
+        problems.push(Diagnostic::new(file.clone(), problem()).at(location.clone()));
+    }
 }
 
 /// Every image to process, by site-relative path, with its source file.
@@ -1326,6 +1347,20 @@ fn encode_all(bytes: &[u8], named: Format) -> Result<Encoded, String> {
     }
     files.reverse();
     files.sort_by_key(|(w, _, f, _)| (*f == Format::Webp, *w));
+    // A JPEG already small enough and upright (a photo saved for the web) is published as it
+    // was, less its metadata, when that is smaller than a new encoding: no second loss.
+    if named == Format::Jpeg
+        && orientation <= 1
+        && sniff(bytes) == Ok(Format::Jpeg)
+        && largest == (width, height)
+        && let Some(stripped) = strip_jpeg_metadata(bytes)
+        && let Some(copy) = files
+            .iter_mut()
+            .find(|(w, _, f, _)| *f == Format::Jpeg && *w == width)
+        && stripped.len() <= copy.3.len()
+    {
+        copy.3 = stripped;
+    }
     Ok(Encoded {
         width: largest.0,
         height: largest.1,
@@ -1385,6 +1420,61 @@ fn encode(p: &Pixels, format: Format, icc: Option<&[u8]>) -> Result<Vec<u8>, Str
         }
     }
     Ok(out)
+}
+
+/// A JPEG file without its metadata segments (EXIF, XMP, IPTC, comments), its colour profile
+/// and everything needed to decode it kept; `None` if it is not a plain three- or one-component
+/// JPEG this can read.
+fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&[0xFF, 0xD8]);
+    let mut i = 2;
+    loop {
+        while bytes.get(i) == Some(&0xFF) && bytes.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        if *bytes.get(i)? != 0xFF {
+            return None;
+        }
+        let marker = *bytes.get(i + 1)?;
+        if marker == 0xDA {
+            // Start of scan: the compressed image and everything after it, as they are.
+            out.extend_from_slice(&bytes[i..]);
+            return Some(out);
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            out.extend_from_slice(&bytes[i..i + 2]);
+            i += 2;
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([*bytes.get(i + 2)?, *bytes.get(i + 3)?]));
+        let segment = bytes.get(i..i + 2 + len)?;
+        let keep = match marker {
+            // JFIF, Adobe (colour transform).
+            0xE0 | 0xEE => true,
+            0xE2 => segment.get(4..16) == Some(&b"ICC_PROFILE\0"[..]),
+            // EXIF, XMP, IPTC, other applications' data, comments.
+            0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+            // Frame headers: only one- and three-component images.
+            0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
+                if !matches!(segment.get(9), Some(1 | 3)) {
+                    return None;
+                }
+                true
+            }
+            _ => true,
+        };
+        if len < 2 {
+            return None;
+        }
+        if keep {
+            out.extend_from_slice(segment);
+        }
+        i += 2 + len;
+    }
 }
 
 /// A WebP file with an ICC profile added (extended format: `VP8X`, `ICCP`, then the image).

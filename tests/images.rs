@@ -85,6 +85,21 @@ fn phone_jpeg(width: u32, height: u32, orientation: u16) -> Vec<u8> {
     out
 }
 
+/// A JPEG saved for the web: small, plain (baseline, quality 60), but with a phone's EXIF.
+fn web_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut e = jpeg_encoder::Encoder::new(&mut out, 60);
+    e.add_exif_metadata(&exif(1)).expect("EXIF fits");
+    e.encode(
+        &photo_pixels(width, height),
+        width as u16,
+        height as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .expect("encodes");
+    out
+}
+
 /// A PNG `width` × `height` whose left half is transparent.
 fn transparent_png(width: u32, height: u32) -> Vec<u8> {
     let mut data = Vec::new();
@@ -679,6 +694,63 @@ fn transparent_png_stays_png_and_keeps_its_transparency() {
     assert_eq!(info.color_type, png::ColorType::Rgba);
     let (_, alpha) = Picture::webp(&site.output("tin-tuc/so-do/so-do-480w.webp"));
     assert!(alpha, "the WebP copy lost the transparency");
+}
+
+#[test]
+fn a_photo_already_small_is_published_as_it_was_less_its_metadata() {
+    let site = TestSite::new();
+    site.article(
+        "2026/nho/index.md",
+        "Ảnh nhỏ",
+        "2026-05-01",
+        "image = \"nho.jpg\"\nimage_alt = \"Ảnh nhỏ\"\n",
+        "Thân bài.",
+    );
+    let source = web_jpeg(800, 600);
+    site.write("content/articles/2026/nho/nho.jpg", &source);
+    site.build();
+    let published = site.output("tin-tuc/nho/nho.jpg");
+    assert!(
+        !contains(&published, GPS_MARK),
+        "the location was published"
+    );
+    assert!(published.len() < source.len());
+    // Not encoded again: the very same pixels.
+    let (a, b) = (Picture::jpeg(&published), Picture::jpeg(&source));
+    assert_eq!((a.width, a.height), (800, 600));
+    assert!(a.rgb == b.rgb, "the photo was encoded again");
+    // The smaller copy is made as usual.
+    assert_eq!(
+        Picture::jpeg(&site.output("tin-tuc/nho/nho-480w.jpg")).width,
+        480
+    );
+}
+
+#[test]
+fn two_photos_whose_copies_would_share_a_name_are_refused() {
+    let site = TestSite::new();
+    site.article(
+        "2026/trung/index.md",
+        "Trùng tên",
+        "2026-05-01",
+        "image = \"anh.jpg\"\nimage_alt = \"Ảnh\"\n",
+        "Thân bài.",
+    );
+    site.write("content/articles/2026/trung/anh.jpg", &web_jpeg(64, 48));
+    // Both would publish `anh-64w.webp`.
+    site.write("content/articles/2026/trung/anh.png", &transparent_png(64, 48));
+    let problems = site.build_failing();
+    let clash: Vec<String> = problems
+        .iter()
+        .filter(|d| matches!(d.problem, Problem::ImageNameClash { .. }))
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(clash.len(), 1, "{problems:#?}");
+    assert!(
+        clash[0].contains("content/articles/2026/trung/anh.jpg")
+            || clash[0].contains("content/articles/2026/trung/anh.png"),
+        "{clash:?}"
+    );
 }
 
 /// The line and column of a problem.
