@@ -225,10 +225,10 @@ fn generate(inputs: &Inputs, kind: &PageKind) -> io::Result<Vec<u8>> {
     }
 }
 
-/// Whether an article is only previewed (a draft): such articles stay out of feeds and the
-/// sitemap.
+/// Whether an article is only previewed (a draft, or a scheduled article in a `--future`
+/// preview): such articles stay out of feeds and the sitemap.
 pub fn unpublished(a: &Article) -> bool {
-    a.draft
+    a.draft || a.scheduled
 }
 
 /// When an article last changed: its `updated` date when later than its date.

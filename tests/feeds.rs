@@ -811,6 +811,35 @@ fn drafts_stay_out_of_feeds_and_the_sitemap() {
 }
 
 #[test]
+fn scheduled_articles_previewed_with_future_stay_out_of_feeds_and_the_sitemap() {
+    let site = site_with(
+        &[(
+            "content/articles/hen-dang.md",
+            "+++\ntitle = \"Tin hẹn đăng\"\ndate = 2999-01-01\n\
+             officials = [\"nguyen-van-an\"]\ntags = [\"Chính quyền\"]\n+++\nSẽ đăng sau.\n",
+        )],
+        "",
+    );
+    let out = site.path().join("public");
+    build_ok(site.path(), &out, &["--future"]);
+    assert!(
+        exists(&out, "/tin-tuc/hen-dang/"),
+        "the article is previewed"
+    );
+    let scheduled = "https://thu.example.vn/tin-tuc/hen-dang/";
+    for rel in [
+        "atom.xml",
+        "can-bo/nguyen-van-an/atom.xml",
+        "chu-de/chinh-quyen/atom.xml",
+    ] {
+        let f = feed(&out, rel);
+        assert!(!f.entries.is_empty(), "{rel} has the published articles");
+        assert!(f.entries.iter().all(|e| e.id != scheduled), "{rel}");
+    }
+    assert!(!read(&out, "sitemap.xml").contains(scheduled));
+}
+
+#[test]
 fn a_site_in_a_sub_folder_gets_absolute_addresses_everywhere() {
     let site = small_site("");
     let out = site.path().join("public");
