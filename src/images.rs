@@ -164,6 +164,11 @@ pub struct ImageCache {
     /// Whether `stamps` was read from (and must be written back to) the cache folder.
     stamps_loaded: bool,
     stamps_dirty: bool,
+    /// Files whose stamp was checked during this session and not reported changed since.
+    verified: HashSet<PathBuf>,
+    /// Whether the caller said which files changed since the last run ([`ImageCache::forget`]):
+    /// then the verified files are not even looked at.
+    told: bool,
     /// What each digest's bytes became (in the cache folder).
     processed: HashMap<Digest, Arc<Processed>>,
     /// Published copies by site path, while their digest stays the same.
@@ -240,21 +245,28 @@ pub fn process(
     cache.load_stamps(&dir);
 
     // Digests of the sources' bytes: from the stamps when the file looks unchanged.
-    let stamps = &cache.stamps;
+    // Told what changed (a session's rebuild after a watcher's report): the photos checked
+    // before and not reported are as they were, without even a `stat`.
+    if !std::mem::take(&mut cache.told) {
+        cache.verified.clear();
+    }
+    let (stamps, verified) = (&cache.stamps, &cache.verified);
     type Digested = (Option<(PathBuf, FileStamp)>, Result<Digest, String>);
     let digested: Vec<(&String, Digested)> = wanted
         .par_iter()
-        .map(|(path, w)| (path, digest_source(&w.source, stamps)))
+        .map(|(path, w)| (path, digest_source(&w.source, stamps, verified)))
         .collect();
     let mut digests: HashMap<&str, Digest> = HashMap::new();
     let mut failed: Vec<(&str, String)> = Vec::new();
     for (path, (stamp, digest)) in digested {
         if let Some((file, stamp)) = stamp
             && let Ok(d) = &digest
-            && cache.stamps.get(&file) != Some(&(stamp, *d))
         {
-            cache.stamps.insert(file, (stamp, *d));
-            cache.stamps_dirty = true;
+            if cache.stamps.get(&file) != Some(&(stamp, *d)) {
+                cache.stamps.insert(file.clone(), (stamp, *d));
+                cache.stamps_dirty = true;
+            }
+            cache.verified.insert(file);
         }
         match digest {
             Ok(d) => {
@@ -353,7 +365,9 @@ pub fn process(
             if let Some(other) = owners.insert(&v.path, path)
                 && other != path
             {
-                let other = source_name(&wanted[other].source, root).display().to_string();
+                let other = source_name(&wanted[other].source, root)
+                    .display()
+                    .to_string();
                 report(&wanted[path.as_str()], root, &mut problems, || {
                     Problem::ImageNameClash {
                         path: path.rsplit('/').next().unwrap_or(path).to_string(),
@@ -384,12 +398,7 @@ pub fn process(
 
 /// Report `problem` about the image `w`: in each article that shows it, where it does; in the
 /// image's own file when none does (a photo of a bundle that no text shows).
-fn report(
-    w: &Wanted,
-    root: &Path,
-    problems: &mut Vec<Diagnostic>,
-    problem: impl Fn() -> Problem,
-) {
+fn report(w: &Wanted, root: &Path, problems: &mut Vec<Diagnostic>, problem: impl Fn() -> Problem) {
     if w.users.is_empty() {
         problems.push(Diagnostic::new(source_name(&w.source, root), problem()));
     }
@@ -407,9 +416,9 @@ fn wanted_images(
     let mut wanted: BTreeMap<String, Wanted> = BTreeMap::new();
     let mut by_path: Option<HashMap<&str, &AssetSource>> = None;
     for a in &site.articles {
-        let dir = urls::article(&a.slug);
         // Every photo of a bundle, used or not: none is published with its metadata.
         if let Some(b) = &a.bundle {
+            let dir = urls::article(&a.slug);
             for asset in &b.assets {
                 let rel = asset.to_string_lossy().replace('\\', "/");
                 if let Some(format) = Format::of_path(&rel) {
@@ -500,10 +509,16 @@ fn source_bytes(source: &AssetSource) -> Result<std::borrow::Cow<'_, [u8]>, Stri
 fn digest_source(
     source: &AssetSource,
     stamps: &HashMap<PathBuf, (FileStamp, Digest)>,
+    verified: &HashSet<PathBuf>,
 ) -> (Option<(PathBuf, FileStamp)>, Result<Digest, String>) {
     match source {
         AssetSource::Embedded(b) => (None, Ok(fingerprint_of(b))),
         AssetSource::File(p) => {
+            if verified.contains(p)
+                && let Some((_, d)) = stamps.get(p)
+            {
+                return (None, Ok(*d));
+            }
             let Some(stamp) = FileStamp::of(p) else {
                 return (None, Err("không đọc được tệp".into()));
             };
@@ -634,7 +649,8 @@ fn rewrite_bodies(site: &mut Site, cache: &mut ImageCache) {
         if a.body_images.is_empty() {
             continue;
         }
-        let mut key = Fingerprinter::new();
+        // (Not `new()`: its 4 KiB buffer is too much for a few paths, per article.)
+        let mut key = Fingerprinter::default();
         for img in &a.body_images {
             key.str(&img.path)
                 .digest(img.responsive.as_ref().map_or(0, |r| r.digest));
@@ -800,11 +816,13 @@ impl ImageCache {
     /// changed: they are read again even if their size and modification time look the same
     /// (a photo swapped by `cp -p`, an unzip, or two saves within the clock's resolution).
     pub fn forget(&mut self, paths: &[PathBuf]) {
+        self.told = true;
         if paths.is_empty() || self.stamps.is_empty() {
             return;
         }
-        self.stamps
-            .retain(|p, _| !paths.iter().any(|changed| p.starts_with(changed)));
+        let unchanged = |p: &PathBuf| !paths.iter().any(|changed| p.starts_with(changed));
+        self.stamps.retain(|p, _| unchanged(p));
+        self.verified.retain(unchanged);
     }
 
     /// Read the digests remembered by an earlier build (once per session).

@@ -738,7 +738,10 @@ fn two_photos_whose_copies_would_share_a_name_are_refused() {
     );
     site.write("content/articles/2026/trung/anh.jpg", &web_jpeg(64, 48));
     // Both would publish `anh-64w.webp`.
-    site.write("content/articles/2026/trung/anh.png", &transparent_png(64, 48));
+    site.write(
+        "content/articles/2026/trung/anh.png",
+        &transparent_png(64, 48),
+    );
     let problems = site.build_failing();
     let clash: Vec<String> = problems
         .iter()
