@@ -20,6 +20,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Wall time and peak memory (bytes) of one run of a command; panics if it fails.
+// The child is reaped by `wait4` (which also gives its peak memory), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command) -> (Duration, u64) {
     let start = Instant::now();
     let child = cmd
