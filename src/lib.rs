@@ -26,6 +26,7 @@ pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod schedule;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod sitemap;

@@ -70,6 +70,8 @@ pub struct Timings {
     pub images: Duration,
     pub plan: Duration,
     pub render: Duration,
+    /// Writing the search index's files (in memory).
+    pub search: Duration,
     pub write: Duration,
 }
 
@@ -78,13 +80,14 @@ impl std::fmt::Display for Timings {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         write!(
             f,
-            "load {:.1} ms, parse {:.1} ms, resolve {:.1} ms, images {:.1} ms, plan {:.1} ms, render {:.1} ms, write {:.1} ms",
+            "load {:.1} ms, parse {:.1} ms, resolve {:.1} ms, images {:.1} ms, plan {:.1} ms, render {:.1} ms, search {:.1} ms, write {:.1} ms",
             ms(self.load),
             ms(self.parse),
             ms(self.resolve),
             ms(self.images),
             ms(self.plan),
             ms(self.render),
+            ms(self.search),
             ms(self.write)
         )
     }
@@ -95,7 +98,7 @@ pub struct Generated {
     pub timings: Timings,
     pub site: Site,
     pub plan: Plan,
-    /// One per page job, in plan order.
+    /// One per page job, in plan order, then the search index's files.
     pub pages: Vec<RenderedPage>,
 }
 
@@ -130,6 +133,8 @@ pub struct Caches {
     pub resolve: site::ResolveCache,
     /// The template engine, with the digest of the templates and base URL it was made from.
     renderer: Option<(Digest, Renderer)>,
+    /// The words of every article and the keys of the search index's files.
+    pub search: crate::search::Cache,
     /// Digests of the photos and what they became (see [`crate::images`]).
     pub images: crate::images::ImageCache,
 }
@@ -233,8 +238,11 @@ pub fn generate_cached(
     lap(&mut timings.plan);
     let pages = renderer.render_changed(&site, &plan.pages, previous);
     caches.renderer = Some((wanted, renderer));
-    let pages = pages.map_err(finish)?;
+    let mut pages = pages.map_err(finish)?;
     lap(&mut timings.render);
+    // The search index's files come after the plan's pages.
+    pages.extend(crate::search::render(&site, &mut caches.search, previous));
+    lap(&mut timings.search);
     Ok(Generated {
         timings,
         site,

@@ -38,6 +38,8 @@ pub enum PageKind {
     Tag(TagId),
     Page(usize),
     NotFound,
+    /// The search page (`/tim-kiem/`); its index is written by `search`.
+    Search,
     /// A page that sends the reader to `target` (a site-relative path).
     Redirect {
         target: String,
@@ -67,6 +69,7 @@ impl PageKind {
             PageKind::Tag(_) => "tag.html",
             PageKind::Page(_) => "page.html",
             PageKind::NotFound => "404.html",
+            PageKind::Search => "search.html",
             PageKind::Redirect { .. } => return None,
             PageKind::Feed(_) | PageKind::Sitemap(_) | PageKind::Robots => return None,
         })
@@ -90,6 +93,7 @@ impl PageKind {
             PageKind::Tag(_) => "tag",
             PageKind::Page(_) => "page",
             PageKind::NotFound => "not_found",
+            PageKind::Search => "search",
             PageKind::Redirect { .. } => "redirect",
             PageKind::Feed(_) => "feed",
             PageKind::Sitemap(_) => "sitemap",
@@ -206,6 +210,7 @@ pub fn plan(site: &Site, statics: &[(String, AssetSource)]) -> Result<Plan, Vec<
         plan.page(urls::page(&p.slug), PageKind::Page(i));
     }
     plan.page(urls::not_found(), PageKind::NotFound);
+    plan.page(urls::search(), PageKind::Search);
     // `/tin-tuc/` holds every article page; readers who trim the URL land on the news list.
     plan.page(
         urls::news_root(),

@@ -66,6 +66,22 @@ pub fn page(slug: &str) -> String {
 pub fn not_found() -> String {
     "404.html".into()
 }
+/// The search page (`search` module).
+pub fn search() -> String {
+    "tim-kiem/".into()
+}
+/// The manifest of the search index.
+pub fn search_manifest() -> String {
+    "tim-kiem/chi-muc.json".into()
+}
+/// One shard of the search index (numbers, or `{block}`-style placeholders for the manifest).
+pub fn search_shard(block: impl std::fmt::Display, bucket: impl std::fmt::Display) -> String {
+    format!("tim-kiem/chi-muc/{block}-{bucket}.json")
+}
+/// The search file of article number `doc` (0 = oldest).
+pub fn search_doc(doc: impl std::fmt::Display) -> String {
+    format!("tim-kiem/bai/{doc}.json")
+}
 /// The Atom feed of the listing at `page` (`atom.xml`, `can-bo/<slug>/atom.xml`).
 pub fn feed(page: &str) -> String {
     format!("{page}atom.xml")

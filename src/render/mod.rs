@@ -802,6 +802,13 @@ impl Renderer {
                 (p.title.clone(), p.description.clone())
             }
             PageKind::NotFound => ("Không tìm thấy trang".into(), None),
+            PageKind::Search => {
+                ctx.insert_value(
+                    "search",
+                    obj([("index", Value::from(u.link(&urls::search_manifest())))]),
+                );
+                ("Tìm kiếm".into(), None)
+            }
             PageKind::Redirect { .. } => (String::new(), None),
             PageKind::Feed(_) | PageKind::Sitemap(_) | PageKind::Robots => (String::new(), None),
         }
@@ -1175,6 +1182,7 @@ impl Shared {
                     ("departments", Value::from(urls.link(&urls::departments()))),
                     ("org_chart", Value::from(urls.link(&urls::org_chart()))),
                     ("tags", Value::from(urls.link(&urls::tags()))),
+                    ("search", Value::from(urls.link(&urls::search()))),
                 ]),
             ),
             (

@@ -1,0 +1,867 @@
+//! The **search index**: what the page `/tim-kiem/` searches, entirely in the reader's browser
+//! (`themes/phuong/static/search.js`), with no server and no outside service.
+//!
+//! Files written under `tim-kiem/` (see `docs/search.md` for the format and the reasons):
+//!
+//! * `chi-muc.json`, the manifest: number of articles, the block size, the number of buckets,
+//!   URL patterns and one version token per block;
+//! * `chi-muc/<block>-<bucket>.json`, the shards of an inverted index over folded words
+//!   ([`vietnamese::fold`]): articles are numbered oldest first and cut into blocks of
+//!   [`BLOCK`]; the words of a block are spread over [`BUCKETS`] shards by a hash of the folded
+//!   word, so a query fetches one shard per word and block. Each folded word lists its spellings
+//!   ([`vietnamese::tone_key`]), each with its postings (article, title/body);
+//! * `bai/<n>.json`, one per article: title, URL, date and plain text, fetched only for the
+//!   results shown (snippet with the words found).
+//!
+//! Incremental: each article's words are kept between rebuilds (keyed by a digest of what they
+//! are read from), each file has a key made of the digests of its inputs, and only files whose
+//! key changed are written again: editing one article rewrites its own `bai/<n>.json`, the
+//! shards of its block whose words changed, and the manifest.
+//!
+//! [`Reader`] reads an index the way `search.js` does (same ranking), for tests and benchmarks.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use ahash::{AHashMap, AHashSet};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::fingerprint::{self, Digest, Fingerprinter};
+use crate::render::{PageStamp, RenderedPage};
+use crate::site::{Article, Site};
+use crate::urls::{self, Urls};
+use crate::vietnamese;
+
+/// Version of the file format; part of every key, so a new format rewrites every file.
+pub const FORMAT: u64 = 1;
+/// Articles per block. Articles are numbered oldest first, so new articles fill the last block
+/// and older blocks stay as they are.
+pub const BLOCK: usize = 1024;
+/// Shards per block.
+pub const BUCKETS: usize = 64;
+/// Longer words (after folding, in characters) are not indexed: web addresses, codes.
+pub const MAX_TERM_CHARS: usize = 40;
+/// Words of a query beyond this many are ignored (each costs one file per block).
+pub const MAX_QUERY_TERMS: usize = 10;
+
+/// Field bits of a posting.
+const BODY: u8 = 1;
+const TITLE: u8 = 2;
+
+// ---------------------------------------------------------------------------
+// Words
+// ---------------------------------------------------------------------------
+
+/// Whether `c` separates words. Hand-written ranges rather than Unicode classes: `search.js`
+/// must split a query exactly like this, and browsers older than 2018 have no `\p{L}` in
+/// regular expressions. ASCII: anything but letters and digits. Other characters: Latin-1
+/// punctuation and symbols, general punctuation and spaces, currency signs (₫), symbols,
+/// arrows, dingbats, CJK and full-width punctuation, private use, specials and emoji; every
+/// other character (letters of any script, combining marks) is part of a word.
+pub fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_alphanumeric();
+    }
+    matches!(
+        c as u32,
+        0x80..=0xBF
+            | 0xD7
+            | 0xF7
+            | 0x1680
+            | 0x2000..=0x206F
+            | 0x20A0..=0x20CF
+            | 0x2100..=0x2BFF
+            | 0x3000..=0x303F
+            | 0xE000..=0xF8FF
+            | 0xFE30..=0xFE4F
+            | 0xFEFF
+            | 0xFF00..=0xFF0F
+            | 0xFF1A..=0xFF20
+            | 0xFF3B..=0xFF40
+            | 0xFF5B..=0xFF65
+            | 0xFFF0..=0xFFFF
+            | 0x1F000..=0x1FAFF
+    )
+}
+
+/// The words of `text`, in order.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(is_separator).filter(|w| !w.is_empty())
+}
+
+/// One word as the index knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Term {
+    /// [`vietnamese::fold`] of the word: what the index is searched by ("hoi").
+    pub folded: String,
+    /// [`vietnamese::tone_key`] of the word: its exact spelling ("hôi.").
+    pub key: String,
+}
+
+impl Term {
+    /// The term of one word (from [`words`]); `None` for words that are not indexed (empty
+    /// once folded, or longer than [`MAX_TERM_CHARS`]).
+    pub fn of(word: &str) -> Option<Term> {
+        let folded = vietnamese::fold(word);
+        if folded.is_empty() || folded.chars().count() > MAX_TERM_CHARS {
+            return None;
+        }
+        Some(Term {
+            key: vietnamese::tone_key(word),
+            folded,
+        })
+    }
+
+    /// Whether the word was written with diacritics (only then does an exact spelling rank
+    /// higher).
+    pub fn has_diacritics(&self) -> bool {
+        self.key != self.folded
+    }
+}
+
+/// The shard bucket of a folded word: 32-bit FNV-1a of its UTF-8 bytes, modulo [`BUCKETS`].
+/// Hand-written: the browser computes the same in a few lines, a crate would add nothing.
+pub fn bucket(folded: &str) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in folded.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h as usize % BUCKETS
+}
+
+/// The words of a query, as searched: one term per folded word (the first spelling typed), at
+/// most [`MAX_QUERY_TERMS`].
+pub fn query_terms(query: &str) -> Vec<Term> {
+    let mut seen = HashSet::new();
+    words(query)
+        .filter_map(Term::of)
+        .filter(|t| seen.insert(t.folded.clone()))
+        .take(MAX_QUERY_TERMS)
+        .collect()
+}
+
+/// The text of an article's HTML, as bantin renders it from Markdown (raw HTML off): tags
+/// removed (block elements and line breaks become spaces), the entities Markdown rendering
+/// writes decoded, whitespace collapsed. Hand-written: the input is always bantin's own
+/// well-formed output, and an HTML parser would be a large dependency for this.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    // Whether whitespace (or a block tag) came since the last character written.
+    let mut space = false;
+    let mut rest = html;
+    while !rest.is_empty() {
+        let next = rest.find(['<', '&']).unwrap_or(rest.len());
+        push_text(&mut out, &mut space, &rest[..next]);
+        rest = &rest[next..];
+        if rest.starts_with('<') {
+            // Skip the tag, quoted attribute values included.
+            let mut quote = None;
+            let mut end = rest.len();
+            for (i, b) in rest.bytes().enumerate().skip(1) {
+                match (quote, b) {
+                    (None, b'"' | b'\'') => quote = Some(b),
+                    (Some(q), _) if b == q => quote = None,
+                    (None, b'>') => {
+                        end = i + 1;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let tag = rest[1..end].trim_start_matches('/');
+            let name = &tag[..tag
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(tag.len())];
+            if !INLINE_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+                space = true;
+            }
+            rest = &rest[end..];
+        } else if rest.starts_with('&') {
+            let entity = rest
+                .bytes()
+                .take(12)
+                .position(|b| b == b';')
+                .and_then(|i| Some((decode_entity(&rest[1..i])?, i + 1)));
+            let (decoded, len) = entity.unwrap_or(('&', 1));
+            push_text(&mut out, &mut space, decoded.encode_utf8(&mut [0; 4]));
+            rest = &rest[len..];
+        }
+    }
+    out
+}
+
+/// Append `text` to `out` with whitespace runs collapsed to one space (none at the start).
+fn push_text(out: &mut String, space: &mut bool, text: &str) {
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start();
+        if trimmed.len() != rest.len() {
+            *space = true;
+        }
+        if trimmed.is_empty() {
+            return;
+        }
+        let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = false;
+        out.push_str(&trimmed[..end]);
+        rest = &trimmed[end..];
+    }
+}
+
+/// Tags that do not separate words (`<strong>Hội</strong> nghị`, a linked name).
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small",
+    "span", "strong", "u",
+];
+
+/// `amp`, `#39`, `#x27`… (without `&` and `;`).
+fn decode_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{A0}',
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let code = match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => n.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The words of one article
+// ---------------------------------------------------------------------------
+
+/// The indexed words of one article, grouped by bucket.
+#[derive(Debug)]
+struct Terms {
+    /// One line per spelling, `<bits><folded>\t<key>\n` (bits: an ASCII digit, 1 body, 2
+    /// title, 3 both), grouped by bucket and sorted inside each bucket. One string instead of
+    /// many: at 10,000 articles the words of every article stay in memory between rebuilds.
+    lines: String,
+    /// Bucket `k`'s lines are `lines[starts[k]..starts[k + 1]]`.
+    starts: [u32; BUCKETS + 1],
+    digest: Digest,
+    /// Per bucket, a 64-bit digest of its lines (0 when empty): shard keys are made of these,
+    /// so the keys of a block's 64 shards cost a few kilobytes of hashing, not its words.
+    bucket_digests: [u64; BUCKETS],
+}
+
+impl Terms {
+    fn extract(title: &str, bodies: &[&str], cache: &mut WordCache) -> Terms {
+        // Distinct words first: most words repeat, and folding is the costly part; the cache
+        // holds the terms of the words of the articles extracted before on this thread.
+        let mut seen: AHashMap<&str, u8> = AHashMap::new();
+        for w in words(title) {
+            *seen.entry(w).or_default() |= TITLE;
+        }
+        for body in bodies {
+            for w in words(body) {
+                *seen.entry(w).or_default() |= BODY;
+            }
+        }
+        for w in seen.keys() {
+            if !cache.contains_key(*w) {
+                cache.insert((*w).into(), Term::of(w).map(|t| (bucket(&t.folded), t)));
+            }
+        }
+        let mut entries: Vec<(usize, &Term, u8)> = seen
+            .into_iter()
+            .filter_map(|(w, bits)| match cache.get(w) {
+                Some(Some((b, t))) => Some((*b, t, bits)),
+                _ => None,
+            })
+            .collect();
+        // Sorted by bucket and term; spellings of one term from several words ("Hội", "hội")
+        // merged.
+        entries.sort_unstable();
+        entries.dedup_by(|next, kept| {
+            let same = (next.0, next.1) == (kept.0, kept.1);
+            if same {
+                kept.2 |= next.2;
+            }
+            same
+        });
+        let mut lines = String::new();
+        let mut starts = [0u32; BUCKETS + 1];
+        let mut k = 0;
+        for (b, t, bits) in entries {
+            while k < b {
+                k += 1;
+                starts[k] = lines.len() as u32;
+            }
+            lines.push(char::from(b'0' + bits));
+            lines.push_str(&t.folded);
+            lines.push('\t');
+            lines.push_str(&t.key);
+            lines.push('\n');
+        }
+        while k < BUCKETS {
+            k += 1;
+            starts[k] = lines.len() as u32;
+        }
+        let digest = fingerprint::of_bytes(lines.as_bytes());
+        let mut bucket_digests = [0; BUCKETS];
+        for (k, d) in bucket_digests.iter_mut().enumerate() {
+            let slice = &lines[starts[k] as usize..starts[k + 1] as usize];
+            if !slice.is_empty() {
+                *d = xxhash_rust::xxh3::xxh3_64(slice.as_bytes()) | 1;
+            }
+        }
+        Terms {
+            lines,
+            starts,
+            digest,
+            bucket_digests,
+        }
+    }
+
+    fn bucket(&self, k: usize) -> &str {
+        &self.lines[self.starts[k] as usize..self.starts[k + 1] as usize]
+    }
+}
+
+/// The two keys of an article: what its words are read from (title, body, summary, tag names)
+/// and what its file is made from (`base`: the base path; slug, title, date, draft, body,
+/// summary). Both run for every article on every rebuild, so they are made of digests bantin
+/// already has: the article file's (`source_digest`: title, front-matter summary, draft) and
+/// the rendered body's (`html_digest`: the text and the summary taken from it), in one reused
+/// buffer. Debug builds check every skipped file against its bytes, and `tests/incremental.rs`
+/// every rebuild against a clean build, so an input missing here would show up.
+fn article_keys(site: &Site, base: &str, a: &Article, buf: &mut Vec<u8>) -> (Digest, Digest) {
+    fn put(buf: &mut Vec<u8>, bytes: &[u8]) {
+        buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        buf.extend_from_slice(bytes);
+    }
+    buf.clear();
+    buf.extend_from_slice(&FORMAT.to_le_bytes());
+    buf.extend_from_slice(&a.source_digest.to_le_bytes());
+    buf.extend_from_slice(&a.html_digest.to_le_bytes());
+    for t in &a.tags {
+        put(buf, site.tags[t.0].name.as_bytes());
+    }
+    let terms = fingerprint::of_bytes(buf);
+    buf.clear();
+    buf.extend_from_slice(&FORMAT.to_le_bytes());
+    put(buf, base.as_bytes());
+    put(buf, a.slug.as_bytes());
+    buf.extend_from_slice(&a.source_digest.to_le_bytes());
+    buf.extend_from_slice(&a.html_digest.to_le_bytes());
+    let day = a.day;
+    buf.extend_from_slice(&[day.month() as u8, day.day() as u8, u8::from(a.draft)]);
+    buf.extend_from_slice(&day.year().to_le_bytes());
+    (terms, fingerprint::of_bytes(buf))
+}
+
+/// The term and bucket of words already seen (`None`: not indexed).
+type WordCache = AHashMap<Box<str>, Option<(usize, Term)>>;
+
+fn extract(site: &Site, a: &Article, cache: &mut WordCache) -> Terms {
+    let text = html_text(&a.html);
+    let mut bodies: Vec<&str> = vec![&text, &a.summary];
+    bodies.extend(a.tags.iter().map(|t| site.tags[t.0].name.as_str()));
+    Terms::extract(&a.title, &bodies, cache)
+}
+
+// ---------------------------------------------------------------------------
+// Output files
+// ---------------------------------------------------------------------------
+
+/// What [`render`] keeps between rebuilds.
+#[derive(Default)]
+pub struct Cache {
+    /// Each article's words, by the digest of what they are read from.
+    terms: AHashMap<Digest, Arc<Terms>>,
+    /// Per block: its key and the keys of its shards.
+    blocks: HashMap<usize, (Digest, Arc<[Digest]>)>,
+}
+
+/// The manifest, `tim-kiem/chi-muc.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u64,
+    /// Number of articles; article `n` (0 = oldest) is in block `n / block`.
+    pub docs: usize,
+    pub block: usize,
+    pub buckets: usize,
+    /// URL of a shard, with `{block}` and `{bucket}` to replace.
+    pub shard: String,
+    /// URL of an article's file, with `{doc}` to replace.
+    pub doc: String,
+    /// Per block, a token that changes whenever one of its files changes; added to their URLs
+    /// as `?v=` so browsers never mix files of two builds.
+    pub versions: Vec<String>,
+}
+
+/// An article's file, `tim-kiem/bai/<n>.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocFile {
+    /// Title.
+    pub t: String,
+    /// URL (root-relative, with the base path).
+    pub u: String,
+    /// Date, ISO (`2025-12-30`).
+    pub d: String,
+    /// Plain text of the body (the summary when the body is empty), for snippets.
+    pub x: String,
+    /// Draft (only in builds with drafts).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub b: bool,
+}
+
+/// One search file to produce.
+enum Job {
+    Shard { block: usize, bucket: usize },
+    Doc(usize),
+}
+
+/// Generate the search index of `site`: the manifest, the shards and one file per article.
+/// Files whose key is still `previous(file)`'s come back without bytes.
+pub fn render(
+    site: &Site,
+    cache: &mut Cache,
+    previous: &(dyn Fn(&str) -> Option<PageStamp> + Sync),
+) -> Vec<RenderedPage> {
+    let urls = Urls::new(&site.config.base_url);
+    let n = site.articles.len();
+    // Article number `doc` (0 = oldest) is `site.articles[n - 1 - doc]` (newest first).
+    let article = |doc: usize| &site.articles[n - 1 - doc];
+
+    // Words of every article, extracted only for articles whose text changed.
+    let base = urls.link("");
+    let (inputs, doc_keys): (Vec<Digest>, Vec<Digest>) = (0..n)
+        .into_par_iter()
+        .map_init(Vec::new, |buf, doc| {
+            article_keys(site, &base, article(doc), buf)
+        })
+        .unzip();
+    let missing: Vec<usize> = (0..n)
+        .filter(|&doc| !cache.terms.contains_key(&inputs[doc]))
+        .collect();
+    let extracted: Vec<(Digest, Arc<Terms>)> = missing
+        .par_iter()
+        .map_init(WordCache::new, |cache, &doc| {
+            (inputs[doc], Arc::new(extract(site, article(doc), cache)))
+        })
+        .collect();
+    cache.terms.extend(extracted);
+    // Words of articles that changed stay until a few dozen have piled up: dropping them on
+    // every save would cost a set of ten thousand digests each time.
+    if cache.terms.len() > n + 64 {
+        let used: AHashSet<Digest> = inputs.iter().copied().collect();
+        cache.terms.retain(|d, _| used.contains(d));
+    }
+    let terms: Vec<Arc<Terms>> = inputs.iter().map(|d| cache.terms[d].clone()).collect();
+
+    // Per block: its key (everything its files are made from) and its shards' keys.
+    let blocks = n.div_ceil(BLOCK);
+    let mut versions = Vec::with_capacity(blocks);
+    let mut shard_keys: Vec<Arc<[Digest]>> = Vec::with_capacity(blocks);
+    for b in 0..blocks {
+        let range = b * BLOCK..((b + 1) * BLOCK).min(n);
+        let mut f = Fingerprinter::new();
+        f.u64(FORMAT).u64(b as u64);
+        for doc in range.clone() {
+            f.digest(terms[doc].digest).digest(doc_keys[doc]);
+        }
+        let key = f.finish();
+        let keys = match cache.blocks.get(&b) {
+            Some((k, keys)) if *k == key => keys.clone(),
+            _ => {
+                let keys: Arc<[Digest]> = (0..BUCKETS)
+                    .into_par_iter()
+                    .map(|k| shard_key(b, k, &terms[range.clone()]))
+                    .collect::<Vec<_>>()
+                    .into();
+                cache.blocks.insert(b, (key, keys.clone()));
+                keys
+            }
+        };
+        versions.push(format!("{:010x}", key >> 88));
+        shard_keys.push(keys);
+    }
+    cache.blocks.retain(|b, _| *b < blocks);
+
+    let manifest = Manifest {
+        format: FORMAT,
+        docs: n,
+        block: BLOCK,
+        buckets: BUCKETS,
+        shard: urls.link(&urls::search_shard("{block}", "{bucket}")),
+        doc: urls.link(&urls::search_doc("{doc}")),
+        versions,
+    };
+    let manifest_bytes = serde_json::to_vec(&manifest).unwrap_or_default();
+    let manifest_file = urls::output_file(&urls::search_manifest());
+    let stamp = PageStamp {
+        key: None,
+        fingerprint: fingerprint::of_bytes(&manifest_bytes),
+    };
+    let manifest_page = RenderedPage {
+        bytes: (previous(&manifest_file) != Some(stamp)).then_some(manifest_bytes),
+        file: manifest_file,
+        stamp,
+    };
+
+    let jobs: Vec<Job> = (0..blocks)
+        .flat_map(|block| (0..BUCKETS).map(move |bucket| Job::Shard { block, bucket }))
+        .chain((0..n).map(Job::Doc))
+        .collect();
+    let mut pages: Vec<RenderedPage> = jobs
+        .par_iter()
+        .map(|job| {
+            let (file, key) = match job {
+                Job::Shard { block, bucket } => (
+                    urls::output_file(&urls::search_shard(block, bucket)),
+                    shard_keys[*block][*bucket],
+                ),
+                // A `.json` path is its own output file (no `output_file` copy per article).
+                Job::Doc(doc) => (urls::search_doc(doc), doc_keys[*doc]),
+            };
+            let bytes = || match job {
+                Job::Shard { block, bucket } => {
+                    let range = block * BLOCK..((block + 1) * BLOCK).min(n);
+                    shard_bytes(&terms[range], *bucket)
+                }
+                Job::Doc(doc) => doc_bytes(&urls, article(*doc)),
+            };
+            let before = previous(&file);
+            if let Some(before) = before.filter(|b| b.key == Some(key)) {
+                // As for pages (see `render`): debug builds check that equal keys mean equal
+                // bytes, so an input missing from a key shows up in the tests.
+                #[cfg(debug_assertions)]
+                assert_eq!(
+                    fingerprint::of_bytes(&bytes()),
+                    before.fingerprint,
+                    "the key of {file} missed something its bytes depend on"
+                );
+                return RenderedPage {
+                    file,
+                    stamp: before,
+                    bytes: None,
+                };
+            }
+            let bytes = bytes();
+            RenderedPage {
+                stamp: PageStamp {
+                    key: Some(key),
+                    fingerprint: fingerprint::of_bytes(&bytes),
+                },
+                file,
+                bytes: Some(bytes),
+            }
+        })
+        .collect();
+    pages.push(manifest_page);
+    pages
+}
+
+fn doc_bytes(urls: &Urls, a: &Article) -> Vec<u8> {
+    let text = html_text(&a.html);
+    let doc = DocFile {
+        t: a.title.clone(),
+        u: urls.link(&urls::article(&a.slug)),
+        d: a.day.to_string(),
+        x: if text.is_empty() {
+            a.summary.clone()
+        } else {
+            text
+        },
+        b: a.draft,
+    };
+    serde_json::to_vec(&doc).unwrap_or_default()
+}
+
+/// A shard's key: its block and bucket, and the words each article of the block has in it.
+fn shard_key(block: usize, bucket: usize, docs: &[Arc<Terms>]) -> Digest {
+    let mut f = Fingerprinter::new();
+    f.u64(FORMAT).u64(block as u64).u64(bucket as u64);
+    for (rel, t) in docs.iter().enumerate() {
+        let d = t.bucket_digests[bucket];
+        if d != 0 {
+            f.u64(rel as u64).u64(d);
+        }
+    }
+    f.finish()
+}
+
+/// A shard: `{"<folded>": {"<key>": [postings]}}`, words and spellings sorted. A posting is
+/// `delta * 4 + bits`: `delta` the article's number minus the previous posting's (the first:
+/// minus the block's first article), `bits` 1 body, 2 title, 3 both.
+fn shard_bytes(docs: &[Arc<Terms>], bucket: usize) -> Vec<u8> {
+    /// Folded word → spelling → postings (article in the block, bits).
+    type Words<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<(usize, u8)>>>;
+    let mut words: Words = BTreeMap::new();
+    for (rel, t) in docs.iter().enumerate() {
+        for line in t.bucket(bucket).lines() {
+            let bits = line.as_bytes()[0] - b'0';
+            let Some((folded, key)) = line[1..].split_once('\t') else {
+                continue;
+            };
+            words
+                .entry(folded)
+                .or_default()
+                .entry(key)
+                .or_default()
+                .push((rel, bits));
+        }
+    }
+    let mut out = Vec::with_capacity(1024);
+    out.push(b'{');
+    for (i, (folded, spellings)) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_str(&mut out, folded);
+        out.extend_from_slice(b":{");
+        for (j, (key, postings)) in spellings.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            json_str(&mut out, key);
+            out.extend_from_slice(b":[");
+            let mut prev = 0;
+            for (p, (rel, bits)) in postings.iter().enumerate() {
+                if p > 0 {
+                    out.push(b',');
+                }
+                let value = (rel - prev) * 4 + usize::from(*bits);
+                out.extend_from_slice(value.to_string().as_bytes());
+                prev = *rel;
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
+    }
+    out.push(b'}');
+    out
+}
+
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    // Words never hold quotes, backslashes or control characters (they separate words), but
+    // serde_json's escaping costs little and removes the doubt.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+// ---------------------------------------------------------------------------
+// Reading an index (tests, benchmarks): the algorithm of search.js
+// ---------------------------------------------------------------------------
+
+/// One article found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Article number (0 = oldest).
+    pub doc: usize,
+    /// Query words found.
+    pub matched: usize,
+    /// Query words written with diacritics and found with exactly those diacritics.
+    pub exact: usize,
+    /// Sum over the words found: 4 when in the title, plus 1 when in the body.
+    pub weight: u32,
+}
+
+/// The answer to a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Results {
+    pub terms: Vec<Term>,
+    /// Best first: most words found, then most exact spellings, then highest weight, then the
+    /// newest article.
+    pub hits: Vec<Hit>,
+    /// Whether the hits hold every query word (otherwise no article holds them all, and the
+    /// hits are those holding some).
+    pub complete: bool,
+}
+
+/// Reads a search index through `fetch` (URL → bytes, `None` when missing), as `search.js`
+/// does, remembering nothing but the manifest.
+pub struct Reader<F> {
+    fetch: F,
+    pub manifest: Manifest,
+}
+
+impl<F: FnMut(&str) -> Option<Vec<u8>>> Reader<F> {
+    /// Read the manifest at `url`.
+    pub fn open(mut fetch: F, url: &str) -> Result<Reader<F>, String> {
+        let bytes = fetch(url).ok_or_else(|| format!("{url}: missing"))?;
+        let manifest: Manifest =
+            serde_json::from_slice(&bytes).map_err(|e| format!("{url}: {e}"))?;
+        Ok(Reader { fetch, manifest })
+    }
+
+    fn get<T: for<'de> Deserialize<'de>>(&mut self, url: &str) -> Result<T, String> {
+        let bytes = (self.fetch)(url).ok_or_else(|| format!("{url}: missing"))?;
+        serde_json::from_slice(&bytes).map_err(|e| format!("{url}: {e}"))
+    }
+
+    /// The URLs of the shards holding `folded`, one per block.
+    pub fn shard_urls(&self, folded: &str) -> Vec<String> {
+        let m = &self.manifest;
+        let k = bucket(folded) % m.buckets.max(1);
+        (0..m.versions.len())
+            .map(|b| {
+                format!(
+                    "{}?v={}",
+                    m.shard
+                        .replace("{block}", &b.to_string())
+                        .replace("{bucket}", &k.to_string()),
+                    m.versions[b]
+                )
+            })
+            .collect()
+    }
+
+    /// The URL of article `doc`'s file.
+    pub fn doc_url(&self, doc: usize) -> String {
+        let m = &self.manifest;
+        let version = m
+            .versions
+            .get(doc / m.block.max(1))
+            .map_or("", String::as_str);
+        format!("{}?v={version}", m.doc.replace("{doc}", &doc.to_string()))
+    }
+
+    /// Search, ranked as `search.js` ranks.
+    pub fn search(&mut self, query: &str) -> Result<Results, String> {
+        let terms = query_terms(query);
+        // doc → (per term: bits, exact)
+        let mut found: BTreeMap<usize, Vec<(u8, bool)>> = BTreeMap::new();
+        let mut shards: HashMap<String, BTreeMap<String, BTreeMap<String, Vec<usize>>>> =
+            HashMap::new();
+        for (i, term) in terms.iter().enumerate() {
+            for (b, url) in self.shard_urls(&term.folded).into_iter().enumerate() {
+                if !shards.contains_key(&url) {
+                    let shard = self.get(&url)?;
+                    shards.insert(url.clone(), shard);
+                }
+                let Some(spellings) = shards[&url].get(&term.folded) else {
+                    continue;
+                };
+                for (key, postings) in spellings {
+                    let exact = term.has_diacritics() && *key == term.key;
+                    let mut doc = b * self.manifest.block;
+                    for p in postings {
+                        doc += p / 4;
+                        let slot = found
+                            .entry(doc)
+                            .or_insert_with(|| vec![(0, false); terms.len()]);
+                        slot[i].0 |= (p % 4) as u8;
+                        slot[i].1 |= exact;
+                    }
+                }
+            }
+        }
+        let mut hits: Vec<Hit> = found
+            .into_iter()
+            .map(|(doc, per_term)| Hit {
+                doc,
+                matched: per_term.iter().filter(|(bits, _)| *bits != 0).count(),
+                exact: per_term.iter().filter(|(_, exact)| *exact).count(),
+                weight: per_term
+                    .iter()
+                    .map(|(bits, _)| {
+                        (if bits & TITLE != 0 { 4 } else { 0 }) + u32::from(bits & BODY)
+                    })
+                    .sum(),
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            (b.matched, b.exact, b.weight, b.doc).cmp(&(a.matched, a.exact, a.weight, a.doc))
+        });
+        let complete = hits.first().is_some_and(|h| h.matched == terms.len());
+        if complete {
+            hits.retain(|h| h.matched == terms.len());
+        }
+        Ok(Results {
+            terms,
+            hits,
+            complete,
+        })
+    }
+
+    /// The file of article `doc`.
+    pub fn doc(&mut self, doc: usize) -> Result<DocFile, String> {
+        let url = self.doc_url(doc);
+        self.get(&url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_text_drops_tags_and_decodes_entities() {
+        let html = "<h2 id=\"a\">Kết quả</h2>\n<p>Ủy ban &amp; <strong>Hội</strong>đồng \
+                    <a href=\"/x?a=1&amp;b=&quot;&gt;\" title=\"a > b\">nhân dân</a>&#39;s&nbsp;x</p>\
+                    <ul><li>một</li><li>hai</li></ul>";
+        assert_eq!(
+            html_text(html),
+            "Kết quả Ủy ban & Hộiđồng nhân dân's x một hai"
+        );
+        assert_eq!(html_text("a &unknown; b & c"), "a &unknown; b & c");
+    }
+
+    #[test]
+    fn words_split_on_punctuation_but_not_on_diacritics() {
+        let text = "Hội nghị (tổng kết) «năm 2025»–2026, UBND/HĐND… 100.000₫ e\u{301}";
+        assert_eq!(
+            words(text).collect::<Vec<_>>(),
+            [
+                "Hội", "nghị", "tổng", "kết", "năm", "2025", "2026", "UBND", "HĐND", "100", "000",
+                "e\u{301}"
+            ]
+        );
+    }
+
+    #[test]
+    fn terms_of_one_article_are_grouped_by_bucket_with_their_fields() {
+        let t = Terms::extract(
+            "Hội nghị",
+            &["hội nghị tổng kết, Hồi"],
+            &mut WordCache::new(),
+        );
+        let all: Vec<&str> = (0..BUCKETS).flat_map(|k| t.bucket(k).lines()).collect();
+        let mut expect = vec![
+            "3hoi\thôi.",
+            "1hoi\thôi`",
+            "3nghi\tnghi.",
+            "1tong\ttông?",
+            "1ket\tkêt'",
+        ];
+        expect.sort_by_key(|l| {
+            (
+                bucket(l[1..].split('\t').next().unwrap()),
+                l[1..].to_string(),
+            )
+        });
+        assert_eq!(all, expect);
+        for k in 0..BUCKETS {
+            for line in t.bucket(k).lines() {
+                assert_eq!(bucket(line[1..].split('\t').next().unwrap()), k);
+            }
+        }
+    }
+
+    #[test]
+    fn shards_encode_postings_as_deltas_with_field_bits() {
+        let docs: Vec<Arc<Terms>> = [("Hội nghị", "x"), ("a", "hội"), ("b", "c"), ("Hội", "hội")]
+            .iter()
+            .map(|(title, body)| Arc::new(Terms::extract(title, &[body], &mut WordCache::new())))
+            .collect();
+        let shard = shard_bytes(&docs, bucket("hoi"));
+        let value: serde_json::Value = serde_json::from_slice(&shard).unwrap();
+        // docs 0 (title), 1 (body), 3 (title and body): deltas 0, 1, 2.
+        assert_eq!(value["hoi"]["hôi."], serde_json::json!([2, 5, 11]));
+    }
+}
