@@ -1,11 +1,11 @@
 //! `sitemap.xml` (the sitemaps.org protocol) and `robots.txt`, which points search engines to it.
 //!
-//! The sitemap lists every HTML page of the plan (redirects, `404.html`, drafts and generated
-//! files left out) with `lastmod`: an article's date or later `updated` date; a listing page's
-//! newest article; the archive and tag indexes' newest article of the site. Other pages (the
-//! officials, the organisation chart, pages) carry no `lastmod`: bantin does not know when
-//! they last changed. A site of more than [`SITEMAP_LIMIT`] pages gets a sitemap index at
-//! `sitemap.xml` and its parts at `sitemap-1.xml`, `sitemap-2.xml`...
+//! The sitemap lists every HTML page of the plan (redirects, `404.html`, the search page,
+//! drafts and generated files left out) with `lastmod`: an article's date or later `updated`
+//! date; a listing page's newest article; the archive and tag indexes' newest article of the
+//! site. Other pages (the officials, the organisation chart, pages) carry no `lastmod`: bantin
+//! does not know when they last changed. A site of more than [`SITEMAP_LIMIT`] pages gets a
+//! sitemap index at `sitemap.xml` and its parts at `sitemap-1.xml`, `sitemap-2.xml`...
 
 use std::io;
 
@@ -32,7 +32,8 @@ fn listed(site: &Site, job: &PageJob) -> bool {
         && job.kind.template().is_some()
         && match &job.kind {
             PageKind::Article(id) => !unpublished(site.article(*id)),
-            PageKind::NotFound => false,
+            // Pages that ask not to be indexed (`noindex`): search results.
+            PageKind::NotFound | PageKind::Search => false,
             _ => true,
         }
 }

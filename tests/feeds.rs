@@ -346,24 +346,33 @@ fn the_sitemap_lists_every_page_with_its_last_change() {
     let content = example_content();
     let map = sitemap(out);
     // Every HTML page a reader can land on is there, and nothing else: not 404.html, not the
-    // redirect pages, not drafts, not feeds.
+    // redirect pages, not drafts, not pages marked noindex, not feeds.
     let mut pages = BTreeSet::new();
     for (rel, doc) in html_files(out) {
         let redirect = doc
             .select(&sel("meta[http-equiv=refresh]"))
             .next()
             .is_some();
+        // A page that asks search engines not to index it must not be submitted to them.
+        let noindex = attrs(&doc, "meta[name=robots]", "content")
+            .iter()
+            .any(|c| c.contains("noindex"));
         // Pages are folders (`x/index.html`); other HTML files are not pages readers land on.
         let Some(path) = rel.strip_suffix("index.html") else {
             continue;
         };
-        if redirect {
+        if redirect || noindex {
             continue;
         }
         pages.insert(format!("{BASE}{path}"));
     }
     let listed: BTreeSet<String> = map.keys().cloned().collect();
-    assert_eq!(listed, pages, "the sitemap lists exactly the site's pages");
+    let extra: Vec<&String> = listed.difference(&pages).collect();
+    let missing: Vec<&String> = pages.difference(&listed).collect();
+    assert!(
+        extra.is_empty() && missing.is_empty(),
+        "the sitemap lists exactly the site's pages; not pages: {extra:?}; missing: {missing:?}"
+    );
     for draft in content.articles.iter().filter(|a| a.draft) {
         assert!(!map.contains_key(&permalink(&draft.slug)));
     }
