@@ -54,7 +54,8 @@ pub fn check(opts: &BuildOptions) -> Report {
     };
     let mut caches = Caches::default();
     let sources = content::load(&opts.root);
-    let generated = pipeline::generate_cached(opts, config, sources, &mut caches, &|_| None);
+    let generated =
+        pipeline::generate_cached(opts, config, sources, &mut caches, &|_| None, &|_| Ok(()));
     let mut warnings = caches.resolve.warnings().to_vec();
     crate::error::sort_diagnostics(&mut warnings);
     match generated {

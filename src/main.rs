@@ -59,6 +59,9 @@ enum Command {
         /// Cho phép thay thế một thư mục xuất không do bantin tạo ra.
         #[arg(long)]
         force: bool,
+        /// In thời gian của từng bước (đọc, phân tích, dựng trang, ghi…), để báo khi thấy chậm.
+        #[arg(long)]
+        timings: bool,
     },
     /// Xem thử khi đang viết: dựng trang, mở máy chủ xem thử, tự dựng lại và tải lại trình duyệt
     /// mỗi khi lưu tệp.
@@ -170,15 +173,19 @@ fn main() -> ExitCode {
             drafts,
             future,
             force,
-        } => build(BuildOptions {
-            root: cli.root,
-            output,
-            base_url,
-            drafts,
-            force,
-            now: None,
-            future,
-        }),
+            timings,
+        } => build(
+            BuildOptions {
+                root: cli.root,
+                output,
+                base_url,
+                drafts,
+                force,
+                now: None,
+                future,
+            },
+            timings,
+        ),
         Command::New {
             title,
             official,
@@ -419,8 +426,11 @@ fn open_browser(url: &str) {
     }
 }
 
-fn build(opts: BuildOptions) -> ExitCode {
-    match pipeline::build(&opts) {
+fn build(opts: BuildOptions, timings: bool) -> ExitCode {
+    // Ctrl-C stops the build before the output folder starts changing (the old site stays as
+    // it was); once files are being moved into place, the build finishes first.
+    let stop = stop_flag();
+    match pipeline::build_until(&opts, Some(&stop)) {
         Ok(s) => {
             let output = s
                 .output
@@ -429,15 +439,19 @@ fn build(opts: BuildOptions) -> ExitCode {
                 .display()
                 .to_string();
             println!(
-                "Đã tạo {} trang ({} bài viết, {} cán bộ, {} đơn vị; {} tệp) vào {} trong {} ms.",
+                "Đã tạo {} trang ({} bài viết, {} cán bộ, {} đơn vị) vào {} trong {} ms: {} tệp ghi mới, {} tệp xóa, các tệp khác không đổi.",
                 s.pages,
                 s.articles,
                 s.officials,
                 s.departments,
-                s.files,
                 output,
-                s.elapsed.as_millis()
+                s.elapsed.as_millis(),
+                s.written,
+                s.removed,
             );
+            if timings {
+                eprintln!("{} ({} trang dựng lại)", s.timings, s.rendered);
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(diags)) => {
@@ -451,6 +465,10 @@ fn build(opts: BuildOptions) -> ExitCode {
         Err(e @ BuildError::BaseUrl(_)) => {
             eprintln!("lỗi: {e}");
             ExitCode::from(2)
+        }
+        Err(e @ BuildError::Output(bantin::output::OutputError::Interrupted)) => {
+            eprintln!("{e}");
+            ExitCode::from(130)
         }
         Err(e) => {
             eprintln!("lỗi: {e}");

@@ -1,20 +1,26 @@
 //! The **write** stage: the output folder, and keeping it safe.
 //!
-//! A build writes everything into a staging folder beside the output and swaps it in only when
-//! complete, so an error or an interruption leaves the previous site untouched. bantin refuses
+//! A build writes into a staging folder beside the output and moves what it wrote into place
+//! only when complete ([`Transaction`]), so an error or an interruption leaves the previous site
+//! untouched; files whose bytes did not change are not written at all ([`OutputState`]), so
+//! they keep their modification time and rsync-style deploys copy only what changed. bantin refuses
 //! output folders where a swap would destroy something: `/`, the home folder, the site itself or
 //! a parent of it, its source folders, and any non-empty folder it did not create (it marks its
 //! own with [`MARKER`]) unless forced.
 
 use std::path::{Component, Path, PathBuf};
 
-use rayon::prelude::*;
+use std::collections::HashSet;
 
-use std::collections::{HashMap, HashSet};
-
-use crate::fingerprint::{self, Digest, Fingerprinter};
+use crate::fingerprint::{Digest, Fingerprinter};
 use crate::plan::{AssetSource, CopyJob};
-use crate::render::{PageStamp, RenderedPage};
+use crate::render::RenderedPage;
+
+mod state;
+mod transaction;
+
+pub use state::OutputState;
+pub use transaction::{SyncReport, Transaction};
 
 /// The file bantin leaves in every output folder it creates.
 pub const MARKER: &str = ".bantin-output";
@@ -28,6 +34,8 @@ pub enum OutputError {
         "thư mục {path} đã có tệp không do bantin tạo; chọn thư mục khác, xóa nó, hoặc thêm --force nếu chắc chắn muốn thay thế"
     )]
     NotOurs { path: PathBuf },
+    #[error("đã dừng theo yêu cầu (Ctrl-C) trước khi ghi; thư mục xuất giữ nguyên như cũ")]
+    Interrupted,
     #[error("lỗi khi ghi {path}: {error}")]
     Io {
         path: PathBuf,
@@ -147,13 +155,6 @@ fn safe_join(dir: &Path, rel: &str) -> Option<PathBuf> {
         .then(|| dir.join(rel))
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io(parent))?;
-    }
-    std::fs::write(path, bytes).map_err(io(path))
-}
-
 /// Sibling path of `output` named `.<name>.<suffix>` (same file system, so renames are atomic).
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let name = output
@@ -162,313 +163,17 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!(".{name}.{suffix}"))
 }
 
-/// Write rendered pages and copied files into `output` through a staging folder, then swap.
-/// Returns the number of files written.
+/// Write rendered pages and copied files into `output`, which then holds exactly them, with
+/// no state kept from an earlier write: every file is compared with the folder. Returns the
+/// number of files written.
 pub fn write_site(
     output: &Path,
     pages: &[RenderedPage],
     copies: &[CopyJob],
 ) -> Result<usize, OutputError> {
-    let staging = sibling(output, "bantin-staging");
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
-    }
-    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let result = fill_staging(&staging, pages, copies);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    swap_in(&staging, output)?;
-    Ok(pages.len() + copies.len())
-}
-
-fn fill_staging(
-    staging: &Path,
-    pages: &[RenderedPage],
-    copies: &[CopyJob],
-) -> Result<(), OutputError> {
-    let bad_path = |rel: &str| OutputError::Dangerous {
-        path: PathBuf::from(rel),
-        reason: "đường dẫn ra ngoài thư mục xuất",
-    };
-    // Copies first: a page at the same path (there should be none) wins.
-    copies.par_iter().try_for_each(|c| {
-        let dest = safe_join(staging, &c.to).ok_or_else(|| bad_path(&c.to))?;
-        match &c.from {
-            AssetSource::Embedded(bytes) => write_file(&dest, bytes),
-            AssetSource::File(src) => {
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent).map_err(io(parent))?;
-                }
-                std::fs::copy(src, &dest).map(|_| ()).map_err(io(src))
-            }
-        }
-    })?;
-    pages.par_iter().try_for_each(|p| {
-        let dest = safe_join(staging, &p.file).ok_or_else(|| bad_path(&p.file))?;
-        write_file(&dest, p.bytes.as_deref().unwrap_or_default())
-    })?;
-    write_file(
-        &staging.join(MARKER),
-        b"This folder is written by bantin; each build replaces it whole.\n",
-    )
-}
-
-/// What a [`sync_site`] changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SyncReport {
-    /// Site-relative paths written (new or changed bytes).
-    pub written: Vec<String>,
-    /// Site-relative paths removed (no longer part of the site).
-    pub removed: Vec<String>,
-}
-
-/// What bantin last wrote into an output folder, file by file, for `watch` and `serve`: the
-/// fingerprint of what each file was made from and the digest of its bytes. With it a rebuild
-/// knows, without reading the folder back, which pages need no rendering and which files need no
-/// writing. Empty until the first [`sync_site`] and after any failed one.
-#[derive(Debug, Default, Clone)]
-pub struct OutputState {
-    files: HashMap<String, Stamp>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    /// For pages: their key (see [`PageStamp`]).
-    key: Option<Digest>,
-    fingerprint: Digest,
-    digest: Digest,
-}
-
-impl OutputState {
-    /// What the page at `file` (site-relative) was last written from.
-    pub fn page(&self, file: &str) -> Option<PageStamp> {
-        self.files.get(file).map(|s| PageStamp {
-            key: s.key,
-            fingerprint: s.fingerprint,
-        })
-    }
-
-    /// Forget everything: the next sync compares every file with the folder.
-    pub fn clear(&mut self) {
-        self.files.clear();
-    }
-
-    /// Forget everything if `output` lost bantin's marker: the folder was deleted or replaced
-    /// since the last sync. Call before rendering, since the state decides what is rendered.
-    pub fn check(&mut self, output: &Path) {
-        if !self.is_empty() && !output.join(MARKER).is_file() {
-            self.clear();
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-}
-
-/// Make `output` hold exactly `pages` and `copies`, in place: a file whose bytes are unchanged
-/// is not touched (its modification time stays), changed files are replaced atomically
-/// (written beside, then renamed), files no longer part of the site are removed.
-///
-/// With an empty `state` (the first sync of a session) every file is compared with what the
-/// folder holds. Afterwards `state` stands for the folder: pages that were not rendered
-/// (`bytes: None`) and copies whose source is unchanged are skipped without touching the disk,
-/// and only files the last sync wrote can be removed.
-pub fn sync_site(
-    output: &Path,
-    pages: &[RenderedPage],
-    copies: &[CopyJob],
-    state: &mut OutputState,
-) -> Result<SyncReport, OutputError> {
-    sync_site_changed(output, pages, copies, state, &HashSet::new())
-}
-
-/// [`sync_site`], told which source files changed: a copy of one of them is compared with its
-/// source even when the file's size and modification time look unchanged (a file swapped in
-/// by `cp -p`, an unzip, or two saves within the file system's clock resolution).
-pub fn sync_site_changed(
-    output: &Path,
-    pages: &[RenderedPage],
-    copies: &[CopyJob],
-    state: &mut OutputState,
-    changed: &HashSet<PathBuf>,
-) -> Result<SyncReport, OutputError> {
-    let result = sync_with(output, pages, copies, state, changed);
-    if result.is_err() {
-        // The folder may now differ from the state in unknown ways: compare it all next time.
-        state.files.clear();
-    }
-    result
-}
-
-fn sync_with(
-    output: &Path,
-    pages: &[RenderedPage],
-    copies: &[CopyJob],
-    state: &mut OutputState,
-    changed: &HashSet<PathBuf>,
-) -> Result<SyncReport, OutputError> {
-    let first = state.is_empty();
-    std::fs::create_dir_all(output).map_err(io(output))?;
-    let bad_path = |rel: &str| OutputError::Dangerous {
-        path: PathBuf::from(rel),
-        reason: "đường dẫn ra ngoài thư mục xuất",
-    };
-    let old = &state.files;
-    // Put `bytes` at `rel` unless the folder already holds them; returns whether it wrote.
-    let put = |rel: &str, bytes: &[u8], digest: Digest| -> Result<bool, OutputError> {
-        let dest = safe_join(output, rel).ok_or_else(|| bad_path(rel))?;
-        if first {
-            write_if_changed(&dest, bytes)
-        } else if old.get(rel).is_some_and(|s| s.digest == digest) {
-            Ok(false)
-        } else {
-            write_atomic(&dest, bytes).map(|()| true)
-        }
-    };
-    let page_files: HashSet<&str> = pages.iter().map(|p| p.file.as_str()).collect();
-    let copies: Vec<&CopyJob> = copies
-        .iter()
-        .filter(|c| !page_files.contains(c.to.as_str()))
-        .collect();
-    // (file, new stamp, whether it was written), for the files whose stamp changes.
-    type Update<'a> = (&'a str, Stamp, bool);
-    let copied: Vec<Option<Update>> = copies
-        .par_iter()
-        .map(|c| {
-            let fingerprint = source_fingerprint(&c.from);
-            let reported = matches!(&c.from, AssetSource::File(p) if changed.contains(p));
-            if !first && !reported && old.get(&c.to).is_some_and(|s| s.fingerprint == fingerprint) {
-                return Ok(None);
-            }
-            let bytes: std::borrow::Cow<[u8]> = match &c.from {
-                AssetSource::Embedded(b) => std::borrow::Cow::Borrowed(b),
-                AssetSource::File(src) => {
-                    std::borrow::Cow::Owned(std::fs::read(src).map_err(io(src))?)
-                }
-            };
-            let digest = fingerprint::of_bytes(&bytes);
-            let wrote = put(&c.to, &bytes, digest)?;
-            let stamp = Stamp {
-                key: None,
-                fingerprint,
-                digest,
-            };
-            Ok(Some((c.to.as_str(), stamp, wrote)))
-        })
-        .collect::<Result<_, OutputError>>()?;
-    let rendered: Vec<Option<Update>> = pages
-        .par_iter()
-        .map(|p| {
-            let (digest, wrote) = match &p.bytes {
-                Some(bytes) => {
-                    let digest = fingerprint::of_bytes(bytes);
-                    (digest, put(&p.file, bytes, digest)?)
-                }
-                None => match old.get(&p.file) {
-                    Some(s) => (s.digest, false),
-                    // Not rendered, yet never written: only a caller's mistake gets here.
-                    None => return Err(bad_path(&p.file)),
-                },
-            };
-            let stamp = Stamp {
-                key: p.stamp.key,
-                fingerprint: p.stamp.fingerprint,
-                digest,
-            };
-            Ok((old.get(&p.file) != Some(&stamp)).then_some((p.file.as_str(), stamp, wrote)))
-        })
-        .collect::<Result<_, OutputError>>()?;
-    // Files of the last sync that are no longer part of the site.
-    let kept = copies
-        .iter()
-        .map(|c| c.to.as_str())
-        .chain(pages.iter().map(|p| p.file.as_str()))
-        .filter(|f| old.contains_key(*f))
-        .count();
-    let gone: Vec<String> = if kept == old.len() {
-        Vec::new()
-    } else {
-        let wanted: HashSet<&str> = copies
-            .iter()
-            .map(|c| c.to.as_str())
-            .chain(page_files.iter().copied())
-            .collect();
-        old.keys()
-            .filter(|k| !wanted.contains(k.as_str()))
-            .cloned()
-            .collect()
-    };
-    let mut written = Vec::new();
-    let updates: Vec<(String, Stamp, bool)> = copied
-        .into_iter()
-        .chain(rendered)
-        .flatten()
-        .map(|(f, s, w)| (f.to_string(), s, w))
-        .collect();
-    let files = &mut state.files;
-    for rel in &gone {
-        files.remove(rel);
-    }
-    for (rel, stamp, wrote) in updates {
-        if wrote {
-            written.push(rel.clone());
-        }
-        files.insert(rel, stamp);
-    }
-    let mut removed = Vec::new();
-    if first {
-        write_if_changed(
-            &output.join(MARKER),
-            b"This folder is written by bantin; each build replaces it whole.\n",
-        )?;
-        let mut dirs = Vec::new();
-        for entry in walkdir::WalkDir::new(output)
-            .min_depth(1)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let Ok(rel) = entry.path().strip_prefix(output) else {
-                continue;
-            };
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            if entry.file_type().is_dir() {
-                dirs.push(entry.path().to_path_buf());
-            } else if rel != MARKER && !files.contains_key(&rel) {
-                std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
-                removed.push(rel);
-            }
-        }
-        // Folders left empty (deepest first).
-        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-        for d in dirs {
-            let _ = std::fs::remove_dir(&d);
-        }
-    } else {
-        for rel in gone {
-            let Some(path) = safe_join(output, &rel) else {
-                continue;
-            };
-            match std::fs::remove_file(&path) {
-                Ok(()) => removed.push(rel),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io(&path)(e)),
-            }
-            // Folders left empty, up to the output folder.
-            let mut dir = path.parent();
-            while let Some(d) = dir.filter(|d| *d != output && d.starts_with(output)) {
-                if std::fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
-        }
-    }
-    written.sort();
-    removed.sort();
-    Ok(SyncReport { written, removed })
+    let tx = Transaction::begin(output, OutputState::default(), None);
+    let (report, _) = tx.commit(pages, copies, &HashSet::new());
+    Ok(report?.written.len())
 }
 
 /// What a copied file is made from: an embedded file's bytes, or a file's path, size and
@@ -494,32 +199,6 @@ fn source_fingerprint(source: &AssetSource) -> Digest {
         }
     }
     f.finish()
-}
-
-/// Write `bytes` to `path` unless it already holds them; returns whether it wrote.
-fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, OutputError> {
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.is_file()
-        && meta.len() == bytes.len() as u64
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
-    {
-        return Ok(false);
-    }
-    write_atomic(path, bytes).map(|()| true)
-}
-
-/// Write beside, then rename: a reader (the dev server) never sees half a file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io(parent))?;
-    }
-    let tmp = path.with_file_name(format!(
-        ".{}.bantin-tmp",
-        path.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-    ));
-    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io(path))
 }
 
 /// Replace `output` with `staging`: the old folder is moved aside first and removed last.
@@ -553,13 +232,26 @@ mod tests {
         list.iter()
             .map(|(file, bytes)| RenderedPage {
                 file: file.to_string(),
-                stamp: PageStamp {
+                stamp: crate::render::PageStamp {
                     key: None,
-                    fingerprint: fingerprint::of_bytes(bytes),
+                    fingerprint: crate::fingerprint::of_bytes(bytes),
                 },
                 bytes: Some(bytes.to_vec()),
             })
             .collect()
+    }
+
+    /// One write through a transaction, keeping `state` for the next.
+    fn sync_site(
+        out: &Path,
+        pages: &[RenderedPage],
+        copies: &[CopyJob],
+        state: &mut OutputState,
+    ) -> Result<SyncReport, OutputError> {
+        let tx = Transaction::begin(out, std::mem::take(state), None);
+        let (report, new) = tx.commit(pages, copies, &HashSet::new());
+        *state = new;
+        report
     }
 
     fn mtime(path: &Path) -> std::time::SystemTime {
@@ -657,6 +349,7 @@ mod tests {
         let out = tmp.path().join("public");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("stray.html"), b"left by an old build").unwrap();
+        std::fs::write(out.join(MARKER), b"").unwrap();
         let mut state = OutputState::default();
         let one = pages(&[("index.html", b"one"), ("a/index.html", b"a")]);
         let r = sync_site(&out, &one, &[], &mut state).unwrap();

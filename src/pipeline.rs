@@ -5,15 +5,16 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use crate::config::{BaseUrl, Config};
 use crate::content::{self, Kind};
 use crate::error::{Diagnostic, Problem, sort_diagnostics};
 use crate::fingerprint::{Digest, Fingerprinter};
-use crate::output::{self, OutputError};
+use crate::output::{self, OutputError, OutputState, Transaction};
 use crate::plan::{self, Plan};
-use crate::render::{PageStamp, RenderedPage, Renderer};
+use crate::render::{PageSink, PageStamp, RenderedPage, Renderer};
 use crate::site::{self, ResolveOptions, Site, StaticFiles};
 use crate::theme;
 use crate::urls::Urls;
@@ -41,12 +42,19 @@ pub struct BuildOptions {
 #[derive(Debug, Clone)]
 pub struct BuildSummary {
     pub output: PathBuf,
+    /// Pages of the site (including feeds and the search index's files).
     pub pages: usize,
-    pub files: usize,
+    /// Pages rendered (the others were made from the same inputs as the output holds).
+    pub rendered: usize,
+    /// Files written (new or changed bytes); the others were left untouched.
+    pub written: usize,
+    /// Files removed (no longer part of the site).
+    pub removed: usize,
     pub articles: usize,
     pub officials: usize,
     pub departments: usize,
     pub elapsed: Duration,
+    pub timings: Timings,
 }
 
 /// Why a build failed.
@@ -100,6 +108,8 @@ pub struct Generated {
     pub plan: Plan,
     /// One per page job, in plan order, then the search index's files.
     pub pages: Vec<RenderedPage>,
+    /// How many pages were rendered (the others were made from unchanged inputs).
+    pub rendered: usize,
 }
 
 /// Read the configuration, applying a `--base-url` override.
@@ -120,10 +130,17 @@ pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
     output::absolute(&opts.root, &out)
 }
 
-/// Run every stage but the write.
+/// Run every stage but the write; the pages keep their bytes.
 pub fn generate(opts: &BuildOptions, config: Config) -> Result<Generated, Vec<Diagnostic>> {
     let sources = content::load(&opts.root);
-    generate_cached(opts, config, sources, &mut Caches::default(), &|_| None)
+    generate_cached(
+        opts,
+        config,
+        sources,
+        &mut Caches::default(),
+        &|_| None,
+        &|_| Ok(()),
+    )
 }
 
 /// What a [`Session`] keeps in memory between rebuilds, besides the files read.
@@ -140,13 +157,16 @@ pub struct Caches {
 }
 
 /// [`generate`] from already loaded `sources`, reusing what `caches` hold that still applies,
-/// and leaving out the bytes of pages whose fingerprint is still `previous(file)`.
+/// and leaving out the bytes of pages whose fingerprint is still `previous(file)`. Every page
+/// goes through `sink` as soon as it is made (the write stage takes its bytes there). An
+/// error without diagnostics means the sink stopped the build.
 pub fn generate_cached(
     opts: &BuildOptions,
     config: Config,
     sources: content::Sources,
     caches: &mut Caches,
     previous: &(dyn Fn(&str) -> Option<PageStamp> + Sync),
+    sink: &PageSink,
 ) -> Result<Generated, Vec<Diagnostic>> {
     let root = &opts.root;
     let mut timings = Timings::default();
@@ -175,6 +195,7 @@ pub fn generate_cached(
     let parse_opts = content::ParseOptions {
         base_path: config.base_url.path(),
         mentions: config.mentions,
+        raw_html: config.markdown.raw_html,
     };
     lap(&mut timings.load);
     let (docs, parse_problems) =
@@ -236,18 +257,33 @@ pub fn generate_cached(
         }
     };
     lap(&mut timings.plan);
-    let pages = renderer.render_changed(&site, &plan.pages, previous);
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    let counted = |page: &mut RenderedPage| {
+        if page.bytes.is_some() {
+            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        sink(page)
+    };
+    let pages = renderer.render_changed(&site, &plan.pages, previous, &counted);
     caches.renderer = Some((wanted, renderer));
-    let mut pages = pages.map_err(finish)?;
+    let mut pages = match pages {
+        Ok(pages) => pages,
+        Err(p) if p.is_empty() => return Err(p),
+        Err(p) => return Err(finish(p)),
+    };
     lap(&mut timings.render);
     // The search index's files come after the plan's pages.
-    pages.extend(crate::search::render(&site, &mut caches.search, previous));
+    for mut page in crate::search::render(&site, &mut caches.search, previous) {
+        counted(&mut page).map_err(|_| Vec::new())?;
+        pages.push(page);
+    }
     lap(&mut timings.search);
     Ok(Generated {
         timings,
         site,
         plan,
         pages,
+        rendered: rendered.into_inner(),
     })
 }
 
@@ -267,21 +303,73 @@ fn finish(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// Build the site into its output folder. On any error the previous output stays as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    build_until(opts, None)
+}
+
+/// What decides the output besides the site's files: this bantin (its sources, theme and
+/// dependencies) and the options. The output state saved by a build is trusted only by a build
+/// with the same generator.
+pub fn generator(opts: &BuildOptions) -> Digest {
+    let mut f = Fingerprinter::new();
+    f.str(env!("BANTIN_BUILD_ID"))
+        .u64(u64::from(opts.drafts))
+        .u64(u64::from(opts.future))
+        .str(opts.base_url.as_deref().unwrap_or(""));
+    f.finish()
+}
+
+/// [`build`], giving up as soon as `stop` becomes true, with the output folder untouched
+/// (once the folder has started changing, the build completes first).
+pub fn build_until(
+    opts: &BuildOptions,
+    stop: Option<&AtomicBool>,
+) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let config = load_config(opts)?;
     let out = output_dir(opts, &config);
     let home = std::env::var_os("HOME").map(PathBuf::from);
     output::validate_output_dir(&opts.root, &out, home.as_deref(), opts.force)?;
-    let generated = generate(opts, config).map_err(BuildError::Content)?;
-    let files = output::write_site(&out, &generated.pages, &generated.plan.copies)?;
+    let generator = generator(opts);
+    let state = OutputState::load(&opts.root, &out, generator);
+    let tx = Transaction::begin(&out, state, stop);
+    let sources = content::load(&opts.root);
+    let generated = generate_cached(
+        opts,
+        config,
+        sources,
+        &mut Caches::default(),
+        &|file| tx.state().page(file),
+        &|page| tx.page(page),
+    );
+    let generated = match generated {
+        Ok(g) => g,
+        Err(p) if !p.is_empty() => return Err(BuildError::Content(p)),
+        // The write stage stopped rendering: the commit says why.
+        Err(_) => {
+            let (report, _) = tx.commit(&[], &[], &HashSet::new());
+            return Err(report.err().unwrap_or(OutputError::Interrupted).into());
+        }
+    };
+    let writing = Instant::now();
+    let (report, state) = tx.commit(&generated.pages, &generated.plan.copies, &HashSet::new());
+    let report = report?;
+    if report.restamped > 0 || !report.removed.is_empty() {
+        // Only speed is lost if the state cannot be saved: the next build compares every file.
+        let _ = state.save(&opts.root, &out, generator);
+    }
+    let mut timings = generated.timings;
+    timings.write = writing.elapsed();
     Ok(BuildSummary {
         output: out,
         pages: generated.pages.len(),
-        files,
+        rendered: generated.rendered,
+        written: report.written.len(),
+        removed: report.removed.len(),
         articles: generated.site.articles.len(),
         officials: generated.site.officials.len(),
         departments: generated.site.departments.len(),
         elapsed: started.elapsed(),
+        timings,
     })
 }
 
@@ -316,7 +404,8 @@ pub struct Session {
     sources: content::SourceSet,
     caches: Caches,
     /// What the output folder holds, as the last successful rebuild left it.
-    state: output::OutputState,
+    state: OutputState,
+    generator: Digest,
 }
 
 impl Session {
@@ -325,12 +414,17 @@ impl Session {
         // Absolute and resolved the way the watcher resolves it, so the paths it reports can be
         // matched with the files read.
         opts.root = output::absolute(Path::new("."), &opts.root);
+        let generator = generator(&opts);
+        // What an earlier build or session left, checked against the folder before the first
+        // write: unchanged pages are then neither rendered nor written at start.
+        let state = OutputState::load(&opts.root, &output, generator);
         Session {
             opts,
             output,
             sources: content::SourceSet::default(),
             caches: Caches::default(),
-            state: output::OutputState::default(),
+            state,
+            generator,
         }
     }
 
@@ -353,7 +447,7 @@ impl Session {
     pub fn rebuild(&mut self) -> Result<RebuildSummary, BuildError> {
         let started = Instant::now();
         self.sources.reload(&self.opts.root);
-        self.state.clear();
+        self.state.distrust();
         self.run(started, &HashSet::new())
     }
 
@@ -364,24 +458,38 @@ impl Session {
     ) -> Result<RebuildSummary, BuildError> {
         let loaded = started.elapsed();
         let config = load_config(&self.opts)?;
-        self.state.check(&self.output);
-        let state = &self.state;
+        let state = std::mem::take(&mut self.state);
+        let tx = Transaction::begin(&self.output, state, None);
         let generated = generate_cached(
             &self.opts,
             config,
             self.sources.sources(),
             &mut self.caches,
-            &|file| state.page(file),
-        )
-        .map_err(BuildError::Content)?;
+            &|file| tx.state().page(file),
+            &|page| tx.page(page),
+        );
+        let generated = match generated {
+            Ok(g) => g,
+            Err(p) if !p.is_empty() => {
+                self.state = tx.abort();
+                return Err(BuildError::Content(p));
+            }
+            Err(_) => {
+                let (report, state) = tx.commit(&[], &[], changed);
+                self.state = state;
+                return Err(report.err().unwrap_or(OutputError::Interrupted).into());
+            }
+        };
         let written = Instant::now();
-        let report = output::sync_site_changed(
-            &self.output,
-            &generated.pages,
-            &generated.plan.copies,
-            &mut self.state,
-            changed,
-        )?;
+        let (report, state) = tx.commit(&generated.pages, &generated.plan.copies, changed);
+        self.state = state;
+        let report = report?;
+        if report.restamped > 0 || !report.removed.is_empty() {
+            // Only speed is lost if it cannot be saved: the next start compares every file.
+            let _ = self
+                .state
+                .save(&self.opts.root, &self.output, self.generator);
+        }
         let mut timings = generated.timings;
         timings.load += loaded;
         timings.write = written.elapsed();
@@ -390,7 +498,7 @@ impl Session {
             written: report.written,
             removed: report.removed,
             pages: generated.pages.len(),
-            rendered: generated.pages.iter().filter(|p| p.bytes.is_some()).count(),
+            rendered: generated.rendered,
             articles: generated.site.articles.len(),
             elapsed: started.elapsed(),
         };

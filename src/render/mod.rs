@@ -52,6 +52,14 @@ pub struct RenderedPage {
     pub bytes: Option<Vec<u8>>,
 }
 
+/// Said by a [`PageSink`] when rendering should stop (the pages are not wanted any more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stop;
+
+/// Takes each page as soon as it is rendered, on the thread that rendered it: the write stage
+/// takes the bytes there, so a whole site's pages are never held in memory together.
+pub type PageSink<'a> = dyn Fn(&mut RenderedPage) -> Result<(), Stop> + Sync + 'a;
+
 /// The variables of one page's context, in insertion order (hashed, then handed to Tera).
 #[derive(Default)]
 struct Vars {
@@ -256,7 +264,7 @@ impl Renderer {
         site: &Site,
         jobs: &[PageJob],
     ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-        let pages = self.render_changed(site, jobs, &|_| None)?;
+        let pages = self.render_changed(site, jobs, &|_| None, &|_| Ok(()))?;
         Ok(pages
             .into_iter()
             .map(|p| (p.file, p.bytes.unwrap_or_default()))
@@ -264,18 +272,29 @@ impl Renderer {
     }
 
     /// Render, in parallel, the page jobs not made from the same inputs as `previous(file)`
-    /// says; the others come back without bytes. Results are in plan order.
+    /// says; the others come back without bytes. Every page goes through `sink` as soon as it
+    /// is made. Results are in plan order. If the sink says [`Stop`], rendering stops and the
+    /// error holds no diagnostics.
     pub fn render_changed(
         &self,
         site: &Site,
         jobs: &[PageJob],
         previous: &(dyn Fn(&str) -> Option<PageStamp> + Sync),
+        sink: &PageSink,
     ) -> Result<Vec<RenderedPage>, Vec<Diagnostic>> {
         let shared = Shared::new(site, &self.urls);
-        let results: Vec<Result<RenderedPage, Diagnostic>> = jobs
+        let results: Result<Vec<Result<RenderedPage, Diagnostic>>, Stop> = jobs
             .par_iter()
-            .map(|job| self.render_page(site, &shared, jobs, job, previous))
+            .map(
+                |job| match self.render_page(site, &shared, jobs, job, previous) {
+                    Ok(mut page) => sink(&mut page).map(|()| Ok(page)),
+                    Err(d) => Ok(Err(d)),
+                },
+            )
             .collect();
+        let Ok(results) = results else {
+            return Err(Vec::new());
+        };
         let mut out = Vec::with_capacity(results.len());
         let mut problems = Vec::new();
         for r in results {
