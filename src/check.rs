@@ -6,7 +6,7 @@
 //! exactly what a build would find, templates included, and then throws the pages away.
 
 use crate::content;
-use crate::error::{Diagnostic, Problem};
+use crate::error::{Diagnostic, Lang, Problem};
 use crate::pipeline::{self, BuildError, BuildOptions, Caches};
 
 /// What a check found.
@@ -45,7 +45,7 @@ pub fn check(opts: &BuildOptions) -> Report {
                 errors: vec![Diagnostic::new(
                     crate::config::CONFIG_FILE,
                     Problem::InvalidValue {
-                        message: e.to_string(),
+                        message: e.to_string().into(),
                     },
                 )],
                 ..Report::default()
@@ -80,9 +80,42 @@ pub fn check(opts: &BuildOptions) -> Report {
 impl Report {
     /// One line per problem, errors first: `file:line:column: lỗi: what — cách sửa: how`.
     pub fn lines(&self) -> Vec<String> {
-        let errors = self.errors.iter().map(|d| line(d, "lỗi"));
-        let warnings = self.warnings.iter().map(|d| line(d, "cảnh báo"));
+        self.lines_in(Lang::Vi)
+    }
+
+    /// [`Report::lines`] in `lang`.
+    pub fn lines_in(&self, lang: Lang) -> Vec<String> {
+        let errors = self
+            .errors
+            .iter()
+            .map(|d| line_in(lang, d, lang.pick("lỗi", "error")));
+        let warnings = self
+            .warnings
+            .iter()
+            .map(|d| line_in(lang, d, lang.pick("cảnh báo", "warning")));
         errors.chain(warnings).collect()
+    }
+
+    /// [`Report::summary`] in `lang`.
+    pub fn summary_in(&self, lang: Lang) -> String {
+        if lang == Lang::Vi {
+            return self.summary();
+        }
+        let warnings = match self.warnings.len() {
+            0 => String::new(),
+            1 => ", 1 warning".into(),
+            n => format!(", {n} warnings"),
+        };
+        match (self.errors.len(), self.counts) {
+            (0, Some(c)) => format!(
+                "No errors{warnings}: the site will have {} articles, {} officials, {} departments, {} pages.",
+                c.articles, c.officials, c.departments, c.pages
+            ),
+            (n, _) => format!(
+                "{n} error{}{warnings}. Fix them as «how to fix» says, then run `bantin check` again.",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
     }
 
     /// The closing sentence.
@@ -110,14 +143,20 @@ impl Report {
 
 /// `file:line:column: <severity>: what — cách sửa: how`, on one line.
 pub fn line(d: &Diagnostic, severity: &str) -> String {
+    line_in(Lang::Vi, d, severity)
+}
+
+/// [`line`] in `lang` (`severity` already in `lang`).
+pub fn line_in(lang: Lang, d: &Diagnostic, severity: &str) -> String {
     let flat = |s: &str| s.lines().map(str::trim).collect::<Vec<_>>().join(" / ");
     let mut out = d.file.display().to_string();
     if let Some(loc) = &d.location {
         out.push_str(&format!(":{}:{}", loc.line, loc.column));
     }
-    out.push_str(&format!(": {severity}: {}", flat(&d.problem.to_string())));
-    if let Some(hint) = d.problem.hint() {
-        out.push_str(&format!(" — cách sửa: {}", flat(&hint)));
+    out.push_str(&format!(": {severity}: {}", flat(&d.problem.message(lang))));
+    if let Some(hint) = d.problem.hint_in(lang) {
+        let fix = lang.pick("cách sửa", "how to fix");
+        out.push_str(&format!(" — {fix}: {}", flat(&hint)));
     }
     out
 }
@@ -136,7 +175,7 @@ mod tests {
         .at(Some(Location::from_offset("+++\ntitle = \"A\"\n", 4)));
         assert_eq!(
             line(&d, "lỗi"),
-            "content/articles/a.md:2:1: lỗi: thiếu trường bắt buộc `date` — cách sửa: thêm dòng `date = ...` vào phần đầu bài"
+            "content/articles/a.md:2:1: lỗi: thiếu trường bắt buộc `date` — cách sửa: thêm một dòng, ví dụ `date = 2025-12-30`"
         );
         let d = Diagnostic::new("content/articles/a.md", Problem::MissingFrontMatter);
         assert!(!line(&d, "lỗi").contains('\n'));

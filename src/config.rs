@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Diagnostic, Location, Problem};
+use crate::error::{Diagnostic, Location, Problem, Text};
 use crate::parse;
 
 /// The name of the configuration file at the site root.
@@ -192,7 +192,7 @@ impl Config {
         let raw: RawConfig = parse::from_toml(text, text, 0)
             .map_err(|(p, loc)| vec![Diagnostic::new(CONFIG_FILE, p).at(loc)])?;
         let mut diags = Vec::new();
-        let mut bad = |key: &str, message: String| {
+        let mut bad = |key: &str, message: Text| {
             diags.push(
                 Diagnostic::new(CONFIG_FILE, Problem::InvalidValue { message })
                     .at(Location::find(text, 0, key)),
@@ -202,9 +202,15 @@ impl Config {
         if base_url.is_none() {
             bad(
                 "base_url",
-                format!(
-                    "base_url «{}» phải là địa chỉ đầy đủ, ví dụ \"https://phuong.example.gov.vn/\"",
-                    raw.base_url
+                Text::new(
+                    format!(
+                        "base_url «{}» phải là địa chỉ đầy đủ, bắt đầu bằng https://, ví dụ \"https://phuong.example.gov.vn/\"",
+                        raw.base_url
+                    ),
+                    format!(
+                        "base_url «{}» must be a full address starting with https://, e.g. \"https://phuong.example.gov.vn/\"",
+                        raw.base_url
+                    ),
                 ),
             );
         }
@@ -212,17 +218,35 @@ impl Config {
         if timezone.is_none() {
             bad(
                 "timezone",
-                format!(
-                    "không biết múi giờ «{}»; dùng \"Asia/Ho_Chi_Minh\"",
-                    raw.timezone
+                Text::new(
+                    format!(
+                        "không biết múi giờ «{}»; ở Việt Nam dùng \"Asia/Ho_Chi_Minh\"",
+                        raw.timezone
+                    ),
+                    format!(
+                        "unknown timezone «{}»; in Vietnam use \"Asia/Ho_Chi_Minh\"",
+                        raw.timezone
+                    ),
                 ),
             );
         }
         if raw.paginate_by == 0 {
-            bad("paginate_by", "paginate_by phải lớn hơn 0".into());
+            bad(
+                "paginate_by",
+                Text::new(
+                    "paginate_by phải lớn hơn 0, ví dụ 20",
+                    "paginate_by must be greater than 0, e.g. 20",
+                ),
+            );
         }
         if raw.title.trim().is_empty() {
-            bad("title", "title không được để trống".into());
+            bad(
+                "title",
+                Text::new(
+                    "title không được để trống: ghi tên trang, ví dụ \"Phường Tô Châu\"",
+                    "title cannot be empty: write the site's name, e.g. \"Phường Tô Châu\"",
+                ),
+            );
         }
         match (base_url, timezone) {
             (Some(base_url), Some(timezone)) if diags.is_empty() => Ok(Config {
@@ -278,12 +302,14 @@ mod tests {
         assert_eq!(err.len(), 1);
         let d = &err[0];
         assert_eq!(d.location.as_ref().unwrap().line, 3);
-        assert_eq!(
-            d.problem,
-            Problem::UnknownKey {
-                key: "paginat_by".into(),
-                suggestion: Some("paginate_by".into())
-            }
+        assert!(
+            matches!(
+                &d.problem,
+                Problem::UnknownKey { key, suggestion: Some(s), valid }
+                    if key == "paginat_by" && s == "paginate_by" && valid.iter().any(|k| k == "base_url")
+            ),
+            "{:?}",
+            d.problem
         );
     }
 

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bantin::config::Config;
-use bantin::error::Diagnostic;
+use bantin::error::{Diagnostic, Lang};
 use bantin::pipeline::{self, BuildError, BuildOptions, Session};
 use bantin::serve;
 use bantin::watch::{Batch, Watcher};
@@ -27,6 +27,11 @@ struct Cli {
     /// Ví dụ: bantin --root ~/trang-phuong build
     #[arg(long, global = true, value_name = "THƯ_MỤC", default_value = ".")]
     root: PathBuf,
+
+    /// Ngôn ngữ của thông báo lỗi và tóm tắt: vi (mặc định) hoặc en (tiếng Anh).
+    /// Cũng đặt được bằng biến môi trường BANTIN_LANG=en.
+    #[arg(long, global = true, value_name = "NGÔN_NGỮ", value_parser = parse_lang)]
+    lang: Option<Lang>,
 
     #[command(subcommand)]
     command: Command,
@@ -164,8 +169,22 @@ enum Command {
     },
 }
 
+/// `--lang`: `vi` or `en`.
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text).ok_or_else(|| format!("«{text}» không phải ngôn ngữ có sẵn; dùng vi hoặc en"))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `--lang`, else `BANTIN_LANG`, else Vietnamese (an unknown BANTIN_LANG is ignored).
+    let lang = cli
+        .lang
+        .or_else(|| {
+            std::env::var("BANTIN_LANG")
+                .ok()
+                .and_then(|l| Lang::parse(&l))
+        })
+        .unwrap_or_default();
     match cli.command {
         Command::Build {
             output,
@@ -175,6 +194,7 @@ fn main() -> ExitCode {
             force,
             timings,
         } => build(
+            lang,
             BuildOptions {
                 root: cli.root,
                 output,
@@ -199,31 +219,37 @@ fn main() -> ExitCode {
                 (_, _, true) => Kind::Page,
                 _ => Kind::Article,
             };
-            new(cli.root, kind, &title)
+            new(lang, cli.root, kind, &title)
         }
-        Command::Check { drafts, future } => check(BuildOptions {
-            root: cli.root,
-            drafts,
-            future,
-            ..BuildOptions::default()
-        }),
-        Command::Init { dir } => init(cli.root.join(dir)),
-        Command::Serve { bind, port, open } => serve(cli.root, &bind, port, open),
+        Command::Check { drafts, future } => check(
+            lang,
+            BuildOptions {
+                root: cli.root,
+                drafts,
+                future,
+                ..BuildOptions::default()
+            },
+        ),
+        Command::Init { dir } => init(lang, cli.root.join(dir)),
+        Command::Serve { bind, port, open } => serve(lang, cli.root, &bind, port, open),
         Command::Watch {
             output,
             base_url,
             drafts,
             future,
             force,
-        } => watch(BuildOptions {
-            root: cli.root,
-            output,
-            base_url,
-            drafts,
-            force,
-            now: None,
-            future,
-        }),
+        } => watch(
+            lang,
+            BuildOptions {
+                root: cli.root,
+                output,
+                base_url,
+                drafts,
+                force,
+                now: None,
+                future,
+            },
+        ),
     }
 }
 
@@ -243,6 +269,7 @@ fn clock() -> String {
 /// One rebuild (of everything, or after `changed` paths changed): print what happened and tell
 /// the browsers.
 fn rebuild(
+    lang: Lang,
     session: &mut Session,
     changed: Option<&[PathBuf]>,
     events: Option<&serve::Broadcaster>,
@@ -253,15 +280,23 @@ fn rebuild(
     };
     match result {
         Ok(s) => {
-            println!(
-                "[{}] Đã cập nhật: {} tệp ghi, {} tệp xóa ({} trang, {} bài viết) trong {} ms.",
-                clock(),
+            let (files, removed, pages, articles, ms) = (
                 s.written.len(),
                 s.removed.len(),
                 s.pages,
                 s.articles,
-                s.elapsed.as_millis()
+                s.elapsed.as_millis(),
             );
+            match lang {
+                Lang::Vi => println!(
+                    "[{}] Đã cập nhật: {files} tệp ghi, {removed} tệp xóa ({pages} trang, {articles} bài viết) trong {ms} ms.",
+                    clock()
+                ),
+                Lang::En => println!(
+                    "[{}] Updated: {files} files written, {removed} removed ({pages} pages, {articles} articles) in {ms} ms.",
+                    clock()
+                ),
+            }
             if let Some(events) = events {
                 events.send(serve::Event::Reloaded {
                     css_only: s.css_only(),
@@ -269,23 +304,36 @@ fn rebuild(
             }
         }
         Err(BuildError::Content(diags)) => {
-            report(&diags);
-            eprintln!(
-                "[{}] Chưa cập nhật: {} lỗi. Trang xem thử giữ bản đúng gần nhất; sửa rồi lưu lại.",
-                clock(),
-                diags.len()
-            );
+            report(lang, &diags);
+            match lang {
+                Lang::Vi => eprintln!(
+                    "[{}] Chưa cập nhật: {} lỗi. Trang xem thử giữ bản đúng gần nhất; sửa rồi lưu lại.",
+                    clock(),
+                    diags.len()
+                ),
+                Lang::En => eprintln!(
+                    "[{}] Not updated: {} error{}. The preview keeps the last good version; fix and save again.",
+                    clock(),
+                    diags.len(),
+                    if diags.len() == 1 { "" } else { "s" }
+                ),
+            }
             if let Some(events) = events {
                 events.send(serve::Event::Failed {
-                    problems: diags.iter().map(one_line).collect(),
+                    problems: diags.iter().map(|d| one_line(lang, d)).collect(),
                 });
             }
         }
         Err(e) => {
-            eprintln!("[{}] lỗi: {e}", clock());
+            eprintln!(
+                "[{}] {}: {}",
+                clock(),
+                error_word(lang),
+                cli_error(lang, &e)
+            );
             if let Some(events) = events {
                 events.send(serve::Event::Failed {
-                    problems: vec![e.to_string()],
+                    problems: vec![cli_error(lang, &e)],
                 });
             }
         }
@@ -293,10 +341,48 @@ fn rebuild(
 }
 
 /// A diagnostic on one line, for the browser overlay.
-fn one_line(d: &Diagnostic) -> String {
-    match d.problem.hint() {
-        Some(h) => format!("{d} — cách sửa: {h}"),
-        None => d.to_string(),
+fn one_line(lang: Lang, d: &Diagnostic) -> String {
+    match d.problem.hint_in(lang) {
+        Some(h) => format!("{} — {}: {h}", d.message(lang), fix_word(lang)),
+        None => d.message(lang),
+    }
+}
+
+/// "lỗi" / "error".
+fn error_word(lang: Lang) -> &'static str {
+    lang.pick("lỗi", "error")
+}
+
+/// "cách sửa" / "how to fix".
+fn fix_word(lang: Lang) -> &'static str {
+    lang.pick("cách sửa", "how to fix")
+}
+
+/// A build error that is not about the content (the output folder, `--base-url`), in `lang`.
+fn cli_error(lang: Lang, e: &BuildError) -> String {
+    match (lang, e) {
+        (Lang::Vi, _) => e.to_string(),
+        (Lang::En, BuildError::Content(d)) => format!("{} errors in the site's content", d.len()),
+        (Lang::En, BuildError::BaseUrl(url)) => {
+            format!("--base-url «{url}» must be a full address, e.g. http://localhost:8000/")
+        }
+        (Lang::En, BuildError::Output(o)) => output_error(lang, o),
+    }
+}
+
+/// An output folder error in `lang`.
+fn output_error(lang: Lang, e: &bantin::output::OutputError) -> String {
+    use bantin::output::OutputError;
+    match (lang, e) {
+        (Lang::Vi, _) => e.to_string(),
+        (Lang::En, OutputError::NotOurs { path }) => format!(
+            "the folder {} already holds files bantin did not make; choose another folder, delete it, or add --force if you are sure it may be replaced",
+            path.display()
+        ),
+        (Lang::En, OutputError::Io { path, error }) => {
+            format!("cannot write {}: {error}", path.display())
+        }
+        (Lang::En, other) => other.to_string(),
     }
 }
 
@@ -314,6 +400,7 @@ fn start_watching(root: &std::path::Path, output: &std::path::Path) -> Option<Wa
 
 /// Rebuild on every batch of changes until Ctrl-C.
 fn watch_loop(
+    lang: Lang,
     session: &mut Session,
     watcher: &Watcher,
     events: Option<&serve::Broadcaster>,
@@ -321,22 +408,22 @@ fn watch_loop(
 ) {
     while !stop.load(Ordering::SeqCst) {
         match watcher.next_batch(Duration::from_millis(200)) {
-            Batch::Changed(paths) => rebuild(session, Some(&paths), events),
+            Batch::Changed(paths) => rebuild(lang, session, Some(&paths), events),
             Batch::Idle => {}
             Batch::Closed => break,
         }
     }
 }
 
-fn watch(opts: BuildOptions) -> ExitCode {
+fn watch(lang: Lang, opts: BuildOptions) -> ExitCode {
     let config = match pipeline::load_config(&opts) {
         Ok(c) => c,
         Err(BuildError::Content(diags)) => {
-            report(&diags);
+            report(lang, &diags);
             return ExitCode::from(1);
         }
         Err(e) => {
-            eprintln!("lỗi: {e}");
+            eprintln!("{}: {}", error_word(lang), cli_error(lang, &e));
             return ExitCode::from(2);
         }
     };
@@ -345,7 +432,7 @@ fn watch(opts: BuildOptions) -> ExitCode {
     if let Err(e) =
         bantin::output::validate_output_dir(&opts.root, &out, home.as_deref(), opts.force)
     {
-        eprintln!("lỗi: {e}");
+        eprintln!("{}: {}", error_word(lang), output_error(lang, &e));
         return ExitCode::from(1);
     }
     let stop = stop_flag();
@@ -354,20 +441,27 @@ fn watch(opts: BuildOptions) -> ExitCode {
         return ExitCode::from(1);
     };
     let mut session = Session::new(opts, out.clone());
-    rebuild(&mut session, None, None);
-    println!(
-        "Đang theo dõi {} — lưu tệp là trang được dựng lại vào {}. Ctrl-C để dừng.",
-        root.display(),
-        out.display()
-    );
-    watch_loop(&mut session, &watcher, None, &stop);
-    println!("Đã dừng.");
+    rebuild(lang, &mut session, None, None);
+    match lang {
+        Lang::Vi => println!(
+            "Đang theo dõi {} — lưu tệp là trang được dựng lại vào {}. Ctrl-C để dừng.",
+            root.display(),
+            out.display()
+        ),
+        Lang::En => println!(
+            "Watching {} — every save rebuilds the site into {}. Ctrl-C to stop.",
+            root.display(),
+            out.display()
+        ),
+    }
+    watch_loop(lang, &mut session, &watcher, None, &stop);
+    println!("{}", lang.pick("Đã dừng.", "Stopped."));
     ExitCode::SUCCESS
 }
 
-fn serve(root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCode {
+fn serve(lang: Lang, root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCode {
     if let Err(e) = Config::load(&root) {
-        report(&e);
+        report(lang, &e);
         return ExitCode::from(1);
     }
     // The preview is written to a private temporary folder, removed on exit.
@@ -400,12 +494,12 @@ fn serve(root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCode {
         return ExitCode::from(1);
     };
     let mut session = Session::new(opts, out.clone());
-    rebuild(&mut session, None, Some(&events));
+    rebuild(lang, &mut session, None, Some(&events));
     println!("Xem thử tại {url} — lưu tệp là trang tự cập nhật. Ctrl-C để dừng.");
     if open {
         open_browser(&url);
     }
-    watch_loop(&mut session, &watcher, Some(&events), &stop);
+    watch_loop(lang, &mut session, &watcher, Some(&events), &stop);
     server.stop();
     let _ = std::fs::remove_dir_all(&out);
     println!("Đã dừng máy chủ xem thử.");
@@ -426,7 +520,7 @@ fn open_browser(url: &str) {
     }
 }
 
-fn build(opts: BuildOptions, timings: bool) -> ExitCode {
+fn build(lang: Lang, opts: BuildOptions, timings: bool) -> ExitCode {
     // Ctrl-C stops the build before the output folder starts changing (the old site stays as
     // it was); once files are being moved into place, the build finishes first.
     let stop = stop_flag();
@@ -438,32 +532,45 @@ fn build(opts: BuildOptions, timings: bool) -> ExitCode {
                 .unwrap_or(&s.output)
                 .display()
                 .to_string();
-            println!(
-                "Đã tạo {} trang ({} bài viết, {} cán bộ, {} đơn vị) vào {} trong {} ms: {} tệp ghi mới, {} tệp xóa, các tệp khác không đổi.",
+            let (pages, articles, officials, departments, ms, written, removed) = (
                 s.pages,
                 s.articles,
                 s.officials,
                 s.departments,
-                output,
                 s.elapsed.as_millis(),
                 s.written,
                 s.removed,
             );
+            match lang {
+                Lang::Vi => println!(
+                    "Đã tạo {pages} trang ({articles} bài viết, {officials} cán bộ, {departments} đơn vị) vào {output} trong {ms} ms: {written} tệp ghi mới, {removed} tệp xóa, các tệp khác không đổi."
+                ),
+                Lang::En => println!(
+                    "Built {pages} pages ({articles} articles, {officials} officials, {departments} departments) into {output} in {ms} ms: {written} files written, {removed} removed, the others unchanged."
+                ),
+            }
             if timings {
                 eprintln!("{} ({} trang dựng lại)", s.timings, s.rendered);
             }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(diags)) => {
-            report(&diags);
-            eprintln!(
-                "\nKhông tạo trang: {} lỗi. Thư mục xuất cũ được giữ nguyên.",
-                diags.len()
-            );
+            report(lang, &diags);
+            match lang {
+                Lang::Vi => eprintln!(
+                    "\nKhông tạo trang: {} lỗi. Thư mục xuất cũ được giữ nguyên.",
+                    diags.len()
+                ),
+                Lang::En => eprintln!(
+                    "\nSite not built: {} error{}. The previous output folder is left as it was.",
+                    diags.len(),
+                    if diags.len() == 1 { "" } else { "s" }
+                ),
+            }
             ExitCode::from(1)
         }
         Err(e @ BuildError::BaseUrl(_)) => {
-            eprintln!("lỗi: {e}");
+            eprintln!("{}: {}", error_word(lang), cli_error(lang, &e));
             ExitCode::from(2)
         }
         Err(e @ BuildError::Output(bantin::output::OutputError::Interrupted)) => {
@@ -471,18 +578,18 @@ fn build(opts: BuildOptions, timings: bool) -> ExitCode {
             ExitCode::from(130)
         }
         Err(e) => {
-            eprintln!("lỗi: {e}");
+            eprintln!("{}: {}", error_word(lang), cli_error(lang, &e));
             ExitCode::from(1)
         }
     }
 }
 
 /// `bantin new`: create the file, print its path (stdout) and what to do next (stderr).
-fn new(root: PathBuf, kind: bantin::content::Kind, title: &str) -> ExitCode {
+fn new(lang: Lang, root: PathBuf, kind: bantin::content::Kind, title: &str) -> ExitCode {
     let config = match Config::load(&root) {
         Ok(c) => c,
         Err(diags) => {
-            report(&diags);
+            report(lang, &diags);
             return ExitCode::from(1);
         }
     };
@@ -495,10 +602,14 @@ fn new(root: PathBuf, kind: bantin::content::Kind, title: &str) -> ExitCode {
             };
             println!("{}", path.display());
             let next = match kind {
-                bantin::content::Kind::Article | bantin::content::Kind::Page => {
-                    "Đã tạo bản nháp. Mở tệp để viết; xem thử bằng `bantin serve`; viết xong thì xóa dòng `draft = true`."
-                }
-                _ => "Đã tạo tệp. Mở tệp để điền thông tin; kiểm tra bằng `bantin check`.",
+                bantin::content::Kind::Article | bantin::content::Kind::Page => lang.pick(
+                    "Đã tạo bản nháp. Mở tệp để viết; xem thử bằng `bantin serve`; viết xong thì xóa dòng `draft = true`.",
+                    "Draft created. Open the file to write; preview with `bantin serve`; when done, delete the `draft = true` line.",
+                ),
+                _ => lang.pick(
+                    "Đã tạo tệp. Mở tệp để điền thông tin; kiểm tra bằng `bantin check`.",
+                    "File created. Open it to fill in the details; check with `bantin check`.",
+                ),
             };
             eprintln!("{next}");
             ExitCode::SUCCESS
@@ -511,15 +622,15 @@ fn new(root: PathBuf, kind: bantin::content::Kind, title: &str) -> ExitCode {
 }
 
 /// `bantin check`: one line per problem on stdout, then a summary; exit 1 when any error.
-fn check(opts: BuildOptions) -> ExitCode {
+fn check(lang: Lang, opts: BuildOptions) -> ExitCode {
     let report = bantin::check::check(&opts);
-    for line in report.lines() {
+    for line in report.lines_in(lang) {
         println!("{line}");
     }
     if !report.errors.is_empty() || !report.warnings.is_empty() {
         println!();
     }
-    println!("{}", report.summary());
+    println!("{}", report.summary_in(lang));
     if report.ok() {
         ExitCode::SUCCESS
     } else {
@@ -527,18 +638,24 @@ fn check(opts: BuildOptions) -> ExitCode {
     }
 }
 
-fn init(dir: PathBuf) -> ExitCode {
+fn init(lang: Lang, dir: PathBuf) -> ExitCode {
     let today = jiff::ZonedDateTime::now()
         .in_tz("Asia/Ho_Chi_Minh")
         .map(|z| z.date())
         .unwrap_or_else(|_| jiff::ZonedDateTime::now().date());
     match bantin::init::init(&dir, today) {
         Ok(files) => {
-            println!("Đã tạo trang mới trong {}:", dir.display());
+            match lang {
+                Lang::Vi => println!("Đã tạo trang mới trong {}:", dir.display()),
+                Lang::En => println!("New site created in {}:", dir.display()),
+            }
             for f in files {
                 println!("  {}", f.display());
             }
-            println!("\nBước tiếp theo: cd {} && bantin build", dir.display());
+            match lang {
+                Lang::Vi => println!("\nBước tiếp theo: cd {} && bantin build", dir.display()),
+                Lang::En => println!("\nNext: cd {} && bantin build", dir.display()),
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -549,7 +666,7 @@ fn init(dir: PathBuf) -> ExitCode {
 }
 
 /// Print every diagnostic like a compiler does: file:line:column, the line, and the fix.
-fn report(diags: &[Diagnostic]) {
+fn report(lang: Lang, diags: &[Diagnostic]) {
     let renderer = if std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stderr())
     {
@@ -558,10 +675,12 @@ fn report(diags: &[Diagnostic]) {
         Renderer::plain()
     };
     for d in diags {
-        let title = d.problem.to_string();
+        let title = d.problem.message(lang);
         let path = d.file.display().to_string();
         let mut groups = Vec::new();
-        let error = Level::ERROR.with_name("lỗi").primary_title(title.as_str());
+        let error = Level::ERROR
+            .with_name(error_word(lang))
+            .primary_title(title.as_str());
         let group = match &d.location {
             Some(loc) => {
                 let start = loc
@@ -590,11 +709,11 @@ fn report(diags: &[Diagnostic]) {
             None => error.element(Origin::path(path.as_str())),
         };
         groups.push(group);
-        let hint = d.problem.hint();
+        let hint = d.problem.hint_in(lang);
         if let Some(h) = &hint {
             groups.push(Group::with_title(
                 Level::HELP
-                    .with_name("cách sửa")
+                    .with_name(fix_word(lang))
                     .secondary_title(h.as_str()),
             ));
         }

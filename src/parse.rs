@@ -7,7 +7,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{Location, Problem};
+use crate::error::{DataFormat, DateProblem, Location, Problem, SyntaxKind, Text, ValueKind};
 
 /// A parse failure: what is wrong and where, in the coordinates of the whole file.
 pub type Located = (Problem, Option<Location>);
@@ -19,10 +19,16 @@ pub fn from_toml<T: DeserializeOwned>(
     offset: usize,
 ) -> Result<T, Located> {
     toml::from_str(block).map_err(|e| {
-        let location = e
-            .span()
+        let span = e.span();
+        let location = span
+            .clone()
             .map(|span| Location::from_offset(file_text, offset + span.start));
-        (problem_from_message(e.message()), location)
+        let token = span.and_then(|s| block.get(s)).unwrap_or_default().trim();
+        let line = location.as_ref().map_or("", |l| l.line_text.as_str());
+        (
+            problem_from_message(e.message(), DataFormat::Toml, token, line),
+            location,
+        )
     })
 }
 
@@ -45,36 +51,134 @@ pub fn from_yaml<T: DeserializeOwned>(
             Some(i) => &message[..i],
             None => &message,
         };
-        (problem_from_message(message), location)
+        let line = location.as_ref().map_or("", |l| l.line_text.as_str());
+        (
+            problem_from_message(message, DataFormat::Yaml, "", line),
+            location,
+        )
     })
 }
 
-/// Classify a serde/parser message into a [`Problem`] an editor can act on.
-fn problem_from_message(message: &str) -> Problem {
+/// The prefix of the serde error a date that cannot be read raises (followed by its text), so
+/// that the problem can be classified here (serde errors carry only a string).
+pub const BAD_DATE: &str = "bantin-date:";
+
+/// Classify a serde/parser message into a [`Problem`] an editor can act on. The parsers' messages
+/// are English and not meant for editors: they are recognised by their wording and never shown.
+/// `token` is the text the parser pointed at (TOML only) and `line` the line it is on.
+fn problem_from_message(message: &str, format: DataFormat, token: &str, line: &str) -> Problem {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or_default().to_string();
-        let expected = backticked(rest.get(key.len() + 1..).unwrap_or_default());
+        let valid = backticked(rest.get(key.len() + 1..).unwrap_or_default());
         return Problem::UnknownKey {
-            suggestion: closest_key(&key, &expected),
+            suggestion: closest_key(&key, &valid),
             key,
+            valid: valid.into(),
         };
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or_default().to_string();
         return Problem::MissingKey { key };
     }
-    if message.starts_with("invalid type")
-        || message.starts_with("invalid value")
-        || message.starts_with("bantin:")
-    {
-        let message = message.trim_start_matches("bantin:").trim();
-        return Problem::InvalidValue {
-            message: translate_types(message),
+    if let Some(text) = message.strip_prefix(BAD_DATE) {
+        let text = text.trim().to_string();
+        return Problem::BadDate {
+            problem: crate::content::DateInput::problem(&text),
+            text,
         };
     }
-    Problem::Syntax {
-        message: message.to_string(),
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return wrong_type(rest);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let value = rest.split('`').next().unwrap_or_default();
+        let choices = backticked(rest.get(value.len() + 1..).unwrap_or_default()).join(", ");
+        return Problem::InvalidValue {
+            message: Text::new(
+                format!("«{value}» không phải là lựa chọn có sẵn; chọn một trong: {choices}"),
+                format!("«{value}» is not one of the choices; choose one of: {choices}"),
+            ),
+        };
+    }
+    if message.starts_with("invalid date") || message.starts_with("invalid time") {
+        // TOML's own (unquoted) dates: `date = 2025-02-30`.
+        return Problem::BadDate {
+            problem: crate::content::DateInput::problem(token),
+            text: token.to_string(),
+        };
+    }
+    let curly = line.contains(['“', '”']);
+    let kind = if curly {
+        SyntaxKind::CurlyQuotes
+    } else if message.starts_with("invalid basic string")
+        || message.starts_with("invalid literal string")
+    {
+        SyntaxKind::UnclosedString
+    } else if message.starts_with("key with no value") {
+        SyntaxKind::MissingEquals
+    } else if message.starts_with("unclosed array") {
+        SyntaxKind::UnclosedList
+    } else if message.starts_with("missing comma between array elements") {
+        SyntaxKind::MissingComma
+    } else if message.starts_with("string values must be quoted") {
+        let problem = crate::content::DateInput::problem(token);
+        if matches!(
+            problem,
+            DateProblem::DayFirst { .. } | DateProblem::NoYear { .. }
+        ) {
+            return Problem::BadDate {
+                problem,
+                text: token.to_string(),
+            };
+        }
+        SyntaxKind::UnquotedText
+    } else if message.starts_with("duplicate key") || message.starts_with("duplicated key") {
+        SyntaxKind::DuplicateKey
+    } else if message.starts_with("mapping values are not allowed") {
+        SyntaxKind::ColonInValue
+    } else if message.contains("unexpected end of stream") {
+        SyntaxKind::UnexpectedEnd
+    } else if line.starts_with('\t') || message.contains("tab") {
+        SyntaxKind::Tab
+    } else {
+        SyntaxKind::Other
+    };
+    Problem::Syntax { format, kind }
+}
+
+/// `invalid type: string "mười", expected usize` as a [`Problem::WrongType`].
+fn wrong_type(rest: &str) -> Problem {
+    let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, ""));
+    let expected = match expected.trim() {
+        "a string" | "string" => ValueKind::Text,
+        "a sequence" | "sequence" => ValueKind::List,
+        "a boolean" | "boolean" => ValueKind::Bool,
+        "usize" | "u8" | "u16" | "u32" | "u64" => ValueKind::PositiveInteger,
+        "isize" | "i8" | "i16" | "i32" | "i64" => ValueKind::Integer,
+        "f32" | "f64" => ValueKind::Decimal,
+        e if e.starts_with("a date") => ValueKind::Date,
+        e if e.starts_with("struct ") || e.starts_with("a map") || e == "map" => ValueKind::Table,
+        _ => ValueKind::Other,
+    };
+    let (kind, value) = found.split_once(' ').unwrap_or((found, ""));
+    let found_kind = match kind {
+        "string" => ValueKind::Text,
+        "integer" => ValueKind::Integer,
+        "floating" => ValueKind::Decimal,
+        "boolean" => ValueKind::Bool,
+        "sequence" => ValueKind::List,
+        "map" => ValueKind::Table,
+        _ => ValueKind::Other,
+    };
+    let value = value
+        .trim_start_matches("point ")
+        .trim_matches(['`', '"'])
+        .to_string();
+    Problem::WrongType {
+        expected,
+        found: found_kind,
+        value: (!value.is_empty() && value.chars().count() <= 60).then_some(value),
     }
 }
 
@@ -87,40 +191,45 @@ fn backticked(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The valid key closest to a misspelt one, when it is close enough to be a likely typo.
+/// Keys editors write in Vietnamese (without accents, as file names are), and the key meant.
+const VIETNAMESE_KEYS: [(&str, &str); 19] = [
+    ("tieu_de", "title"),
+    ("tieude", "title"),
+    ("ten", "name"),
+    ("ho_ten", "name"),
+    ("ngay", "date"),
+    ("ngay_dang", "date"),
+    ("tac_gia", "author"),
+    ("the", "tags"),
+    ("nhan", "tags"),
+    ("can_bo", "officials"),
+    ("don_vi", "departments"),
+    ("tom_tat", "summary"),
+    ("mo_ta", "description"),
+    ("anh", "image"),
+    ("hinh", "image"),
+    ("nhap", "draft"),
+    ("ban_nhap", "draft"),
+    ("link", "url"),
+    ("href", "url"),
+];
+
+/// The valid key closest to a misspelt one, when it is close enough to be a likely typo (or a
+/// Vietnamese name for it).
 pub fn closest_key(key: &str, expected: &[String]) -> Option<String> {
+    let folded = crate::vietnamese::slugify(key).replace('-', "_");
+    if let Some((_, meant)) = VIETNAMESE_KEYS
+        .iter()
+        .find(|(vi, en)| *vi == folded && expected.iter().any(|k| k == en))
+    {
+        return Some(meant.to_string());
+    }
     expected
         .iter()
         .map(|k| (strsim::levenshtein(key, k), k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 3) || k.contains(key) || key.contains(k.as_str()))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k.clone())
-}
-
-/// serde's type words, in the editor's language.
-fn translate_types(message: &str) -> String {
-    let mut out = message.to_string();
-    for (en, vi) in [
-        ("invalid type: ", "sai kiểu: "),
-        ("invalid value: ", "giá trị sai: "),
-        ("expected a string", "cần một chuỗi chữ trong dấu ngoặc kép"),
-        (
-            "expected a sequence",
-            "cần một danh sách [\"...\", \"...\"]",
-        ),
-        ("expected a boolean", "cần true hoặc false"),
-        ("expected usize", "cần một số nguyên dương"),
-        ("expected u32", "cần một số nguyên dương"),
-        ("expected i64", "cần một số nguyên"),
-        ("integer", "số nguyên"),
-        ("string", "chuỗi chữ"),
-        ("sequence", "danh sách"),
-        ("boolean", "true/false"),
-        ("found ", "nhưng gặp "),
-    ] {
-        out = out.replace(en, vi);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -139,12 +248,9 @@ mod tests {
     fn unknown_key_suggests_the_closest_and_points_at_it() {
         let file = "+++\ntitel = \"A\"\n+++\n";
         let (problem, loc) = from_toml::<Meta>(file, "titel = \"A\"\n", 4).unwrap_err();
-        assert_eq!(
-            problem,
-            Problem::UnknownKey {
-                key: "titel".into(),
-                suggestion: Some("title".into())
-            }
+        assert!(
+            matches!(&problem, Problem::UnknownKey { key, suggestion: Some(s), .. } if key == "titel" && s == "title"),
+            "{problem:?}"
         );
         assert_eq!(loc.unwrap().line, 2);
     }
@@ -165,7 +271,10 @@ mod tests {
         let text = "title = \"A\"\npaginate_by = \"mười\"\n";
         let (problem, loc) = from_toml::<Meta>(text, text, 0).unwrap_err();
         assert!(
-            matches!(problem, Problem::InvalidValue { .. }),
+            matches!(
+                &problem,
+                Problem::WrongType { expected: ValueKind::PositiveInteger, found: ValueKind::Text, value: Some(v) } if v == "mười"
+            ),
             "{problem:?}"
         );
         assert_eq!(loc.unwrap().line, 2);

@@ -1533,7 +1533,7 @@ mod tests {
             problems,
             vec![
                 "content/articles/hop.md:3:1: thiếu trường bắt buộc `date` — cách sửa: thêm \
-                 dòng `date = ...` vào phần đầu bài"
+                 một dòng, ví dụ `date = 2025-12-30`"
                     .to_string(),
                 "content/articles/b.md: giá trị không hợp lệ: ngày 30/2 không tồn tại".to_string(),
             ]

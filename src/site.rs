@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::content::meta::{DepartmentContact, PersonContact};
 use crate::content::{ArticleMeta, DepartmentMeta, Document, Documents, OfficialMeta, PageMeta};
-use crate::error::{Diagnostic, EntityKind, Location, Problem};
+use crate::error::{Diagnostic, EntityKind, Location, Problem, Text};
 use crate::fingerprint::{Digest, Fingerprinter};
 use crate::markdown;
 use crate::people::{NameIndex, Position};
@@ -838,12 +838,28 @@ fn resolve_article(
         );
         return None;
     }
-    if meta.title.trim().is_empty() {
+    if !meta.title.chars().any(char::is_alphanumeric) {
+        // Empty, or only punctuation ("???", "..."): a placeholder left in by mistake.
+        let message = if meta.title.trim().is_empty() {
+            Text::new(
+                "tiêu đề (title) không được để trống",
+                "the title cannot be empty",
+            )
+        } else {
+            Text::new(
+                format!(
+                    "tiêu đề «{}» không có chữ nào: hãy viết tiêu đề thật của bài",
+                    meta.title.trim()
+                ),
+                format!(
+                    "the title «{}» has no letters: write the article's real title",
+                    meta.title.trim()
+                ),
+            )
+        };
         problems.push(
             file,
-            Problem::InvalidValue {
-                message: "tiêu đề (title) không được để trống".into(),
-            },
+            Problem::InvalidValue { message },
             locate(doc, "title"),
         );
     }
@@ -851,7 +867,10 @@ fn resolve_article(
         problems.push(
             file,
             Problem::InvalidValue {
-                message: "ngày không tồn tại ở múi giờ của trang".into(),
+                message: Text::new(
+                    "ngày giờ này không tồn tại ở múi giờ của trang (giờ bị bỏ qua khi đổi giờ)",
+                    "this date and time does not exist in the site's timezone (skipped by a clock change)",
+                ),
             },
             locate(doc, "date"),
         );
@@ -1003,8 +1022,13 @@ fn resolve_article(
             problems.push(
                 file,
                 Problem::InvalidValue {
-                    message: format!(
-                        "địa chỉ cũ «{alias}» phải là một đường dẫn trong trang, ví dụ \"/tin-tuc/cu/bai-viet.html\""
+                    message: Text::new(
+                        format!(
+                            "địa chỉ cũ «{alias}» phải là một đường dẫn trong trang, ví dụ \"/tin-tuc/cu/bai-viet.html\""
+                        ),
+                        format!(
+                            "the old address «{alias}» must be a path on this site, e.g. \"/tin-tuc/cu/bai-viet.html\""
+                        ),
                     ),
                 },
                 locate(doc, alias),

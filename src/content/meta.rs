@@ -10,6 +10,9 @@ use jiff::civil;
 use serde::Deserialize;
 use serde::de::{self, Visitor};
 
+use crate::error::DateProblem;
+use crate::parse::BAD_DATE;
+
 /// A date or date-time as an editor writes it: `2025-12-30`, `2025-12-30 08:00`,
 /// `2025-12-30T08:00:00` (in the site's timezone) or `2025-12-30T08:00:00+07:00` (exact instant).
 /// TOML's unquoted dates and quoted strings are both accepted.
@@ -21,8 +24,8 @@ pub enum DateInput {
 }
 
 impl DateInput {
-    /// Parse the text forms listed on the type.
-    pub fn parse(text: &str) -> Result<DateInput, String> {
+    /// Parse the text forms listed on the type; what is wrong when it is none of them.
+    pub fn parse(text: &str) -> Result<DateInput, DateProblem> {
         let text = text.trim();
         if let Ok(ts) = text.parse::<jiff::Timestamp>() {
             return Ok(DateInput::Instant(ts));
@@ -35,20 +38,52 @@ impl DateInput {
         if let Ok(d) = text.parse::<civil::Date>() {
             return Ok(DateInput::Date(d));
         }
-        Err(Self::explain(text))
+        Err(Self::problem(text))
     }
 
-    fn explain(text: &str) -> String {
-        let parts: Vec<&str> = text.get(..10).unwrap_or(text).split('-').collect();
-        if let [y, m, d] = parts[..]
-            && let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>())
-            && civil::Date::new(y, m, d).is_err()
-        {
-            return format!("ngày «{text}» không có trên lịch; kiểm tra lại ngày và tháng");
+    /// Why `text` is not a date: not on the calendar (2025-02-30), no year (30/12), written
+    /// day-first as Vietnamese do by hand (30/12/2025, 30-12-2025, 30.12.2025), or no date at all.
+    pub fn problem(text: &str) -> DateProblem {
+        let text = text.trim();
+        let head = text.get(..10).unwrap_or(text);
+        let parts: Vec<&str> = head.split(['-', '/', '.']).collect();
+        let number = |p: &str| -> Option<i16> {
+            (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        };
+        let numbers: Vec<Option<i16>> = parts.iter().map(|p| number(p)).collect();
+        match (parts.as_slice(), numbers.as_slice()) {
+            ([y, _, _], [Some(y_n), Some(m), Some(d)])
+                if y.len() == 4
+                    && civil::Date::new(*y_n, (*m).clamp(0, 99) as i8, (*d).clamp(0, 99) as i8)
+                        .is_err() =>
+            {
+                DateProblem::NotOnCalendar {
+                    year: *y_n,
+                    month: (*m).clamp(0, 99) as i8,
+                }
+            }
+            ([_, _, y], [Some(d), Some(m), Some(y_n)]) if y.len() == 4 && *d <= 31 && *m <= 99 => {
+                let (d, m) = (*d as i8, *m as i8);
+                match civil::Date::new(*y_n, m, d) {
+                    Ok(date) => DateProblem::DayFirst {
+                        iso: date.to_string(),
+                    },
+                    Err(_) => DateProblem::NotOnCalendar {
+                        year: *y_n,
+                        month: m,
+                    },
+                }
+            }
+            ([d, m], [Some(d_n), Some(m_n)]) if d.len() <= 2 && m.len() <= 2 => {
+                DateProblem::NoYear {
+                    day: *d_n as i8,
+                    month: *m_n as i8,
+                }
+            }
+            _ => DateProblem::NotADate,
         }
-        format!(
-            "«{text}» không phải là ngày; viết theo dạng năm-tháng-ngày, ví dụ 2025-12-30 hoặc 2025-12-30T08:00:00+07:00"
-        )
     }
 
     /// The instant this input means in `tz` (a bare date is midnight there).
@@ -79,7 +114,8 @@ impl<'de> Deserialize<'de> for DateInput {
                 f.write_str("a date such as 2025-12-30")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<DateInput, E> {
-                DateInput::parse(v).map_err(|m| E::custom(format!("bantin: {m}")))
+                // Classified again from the text by `parse` (serde errors carry a string).
+                DateInput::parse(v).map_err(|_| E::custom(format!("{BAD_DATE}{v}")))
             }
             fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<DateInput, A::Error> {
                 // TOML's own datetime values arrive as a one-entry map.
@@ -88,10 +124,7 @@ impl<'de> Deserialize<'de> for DateInput {
                 self.visit_str(&dt.to_string())
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<DateInput, E> {
-                Err(E::custom(format!(
-                    "bantin: {}",
-                    DateInput::explain(&v.to_string())
-                )))
+                Err(E::custom(format!("{BAD_DATE}{v}")))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<DateInput, E> {
                 self.visit_i64(v as i64)
@@ -263,9 +296,23 @@ mod tests {
     fn impossible_and_malformed_dates_say_why() {
         let p = date("date = \"2025-02-30\"").unwrap_err();
         assert!(p.to_string().contains("không có trên lịch"), "{p}");
+        assert!(p.hint().unwrap().contains("28 ngày"), "{p:?}");
+        let p = date("date = 2025-02-30").unwrap_err();
+        assert!(p.hint().unwrap().contains("28 ngày"), "{p:?}");
         let p = date("date = \"30/12/2025\"").unwrap_err();
-        assert!(p.to_string().contains("năm-tháng-ngày"), "{p}");
+        assert!(p.hint().unwrap().contains("`2025-12-30`"), "{p:?}");
+        let p = date("date = 30/12/2025").unwrap_err();
+        assert!(p.hint().unwrap().contains("`2025-12-30`"), "{p:?}");
+        let p = date("date = \"30.12.2025\"").unwrap_err();
+        assert!(p.hint().unwrap().contains("`2025-12-30`"), "{p:?}");
+        let p = date("date = \"30/12\"").unwrap_err();
+        assert!(p.to_string().contains("thiếu năm"), "{p}");
+        assert!(p.hint().unwrap().contains("2025-12-30"), "{p:?}");
+        let p = date("date = \"2025-13-01\"").unwrap_err();
+        assert!(p.hint().unwrap().contains("12 tháng"), "{p:?}");
         let p = date("date = 2025").unwrap_err();
-        assert!(p.to_string().contains("năm-tháng-ngày"), "{p}");
+        assert!(p.hint().unwrap().contains("năm-tháng-ngày"), "{p:?}");
+        let p = date("date = \"hôm qua\"").unwrap_err();
+        assert!(p.to_string().contains("không phải là ngày"), "{p}");
     }
 }

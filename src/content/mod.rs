@@ -278,8 +278,24 @@ impl SourceSet {
     }
 }
 
+/// The largest document bantin reads, in megabytes. A long article is a few hundred kilobytes;
+/// a file this big is a mistake (a picture pasted as text, a wrong file renamed to `.md`), and
+/// reading it would make every build and preview slow, so it is refused with a message.
+pub const MAX_DOCUMENT_MB: u64 = 5;
+
 fn read_source(root: &Path, kind: Kind, path: &Path) -> Result<Source, Diagnostic> {
     let rel_path = relative(root, path);
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_DOCUMENT_MB * 1024 * 1024
+    {
+        return Err(Diagnostic::new(
+            &rel_path,
+            Problem::TooLarge {
+                megabytes: meta.len().div_ceil(1024 * 1024),
+                limit: MAX_DOCUMENT_MB,
+            },
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::new(
             &rel_path,

@@ -231,7 +231,7 @@ impl Renderer {
                     || std::path::PathBuf::from("templates"),
                     |t| t.origin.clone(),
                 );
-            return Err(vec![Diagnostic::new(file, Problem::Template { message })]);
+            return Err(vec![Diagnostic::template(file, &message)]);
         }
         // Where each template name resolves: the site's file, else the theme's, else the parent's.
         let mut origins = std::collections::HashMap::new();
@@ -386,14 +386,12 @@ impl Renderer {
         // Rendered straight into bytes: Tera's `render` would validate the UTF-8 it just wrote.
         let mut out = Vec::with_capacity(16 * 1024);
         self.tera.render_to(template, &ctx, &mut out).map_err(|e| {
-            Diagnostic::new(
+            Diagnostic::template(
                 self.origins
                     .get(template)
                     .cloned()
                     .unwrap_or_else(|| template.into()),
-                Problem::Template {
-                    message: error_text(&e),
-                },
+                &error_text(&e),
             )
         })?;
         Ok(RenderedPage {
