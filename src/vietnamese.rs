@@ -760,8 +760,10 @@ fn move_tone(chars: &[char], before: Option<char>, first: usize, second: usize) 
 pub fn tone_placement_variants(key: &str) -> Vec<String> {
     let mut variants = vec![String::new()];
     for (i, word) in key.split(' ').enumerate() {
+        // Only real alternatives: in a word that is not one syllable ("bìnthủy", two tones)
+        // `match_key` moves nothing, so the other placement would not be the same name.
         let alternatives: Vec<String> = std::iter::once(word.to_string())
-            .chain(new_style_tone(word))
+            .chain(new_style_tone(word).filter(|alt| match_key(alt) == word))
             .collect();
         variants = variants
             .iter()

@@ -1,0 +1,5 @@
+//! cargo-fuzz target `slugify`: the body is shared with `tests/fuzz_regressions.rs` (see
+//! `fuzz/src/lib.rs` and docs/fuzzing.md).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bantin_fuzz::slugify(data));
