@@ -183,7 +183,7 @@ impl Config {
             vec![Diagnostic::new(CONFIG_FILE, problem)]
         })?;
         let text =
-            crate::content::decode(&bytes).map_err(|p| vec![Diagnostic::new(CONFIG_FILE, p)])?;
+            crate::encoding::decode_file(&bytes, Path::new(CONFIG_FILE)).map_err(|d| vec![d])?;
         Config::parse(&text)
     }
 

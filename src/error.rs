@@ -277,6 +277,30 @@ pub enum Problem {
     },
     #[error("tệp không phải văn bản UTF-8 (có vẻ là {encoding})")]
     NotUtf8 { encoding: String },
+    /// Text in UTF-16 without a byte-order mark or in a legacy Vietnamese encoding; the
+    /// location's line is shown decoded with it. `path`: the file as `bantin convert` takes it.
+    #[error(
+        "tệp được lưu bằng bảng mã {encoding}, không phải UTF-8 (dòng dưới đây đã được đọc theo bảng mã đó)"
+    )]
+    WrongEncoding {
+        encoding: crate::encoding::Encoding,
+        path: String,
+    },
+    /// Not UTF-8, and no legacy table reads it as Vietnamese with confidence.
+    #[error("tệp không phải văn bản UTF-8, và không đoán chắc được nó được lưu bằng bảng mã nào")]
+    UnknownEncoding { path: String },
+    #[error("tệp này không phải văn bản mà có vẻ là {kind}")]
+    NotText { kind: crate::encoding::FileKind },
+    /// UTF-8 whose Vietnamese letters went through a Windows-1252 round trip.
+    #[error(
+        "chữ tiếng Việt trong tệp bị hỏng do chuyển sai bảng mã (lỗi phông): «{found}» đáng lẽ là «{meant}» ({count} chỗ như vậy)"
+    )]
+    Mojibake {
+        found: String,
+        meant: char,
+        count: usize,
+        path: String,
+    },
     #[error("tệp quá lớn ({megabytes} MB): một bài viết chỉ được tới {limit} MB")]
     TooLarge { megabytes: u64, limit: u64 },
     #[error("phần đầu bài mở bằng `{delimiter}` nhưng không có dòng `{delimiter}` nào đóng lại")]
@@ -362,6 +386,63 @@ pub enum Problem {
     LinkToScheduled { link: String, when: String },
     #[error("bài hẹn đăng {when}: chưa được đăng trong lần dựng này")]
     Scheduled { when: String },
+}
+
+/// The path as written in a command: quoted when it has spaces; a placeholder when unknown.
+fn command_path(path: &str) -> String {
+    if path.is_empty() {
+        "TỆP".into()
+    } else if path.contains(' ') {
+        format!("\"{path}\"")
+    } else {
+        path.into()
+    }
+}
+
+/// How to convert a file saved in `encoding`: the command, and the way without bantin.
+fn encoding_hint(encoding: crate::encoding::Encoding, path: &str, lang: Lang) -> String {
+    use crate::encoding::Encoding;
+    let (flag, path) = (encoding.flag(), command_path(path));
+    let command = lang.pick(
+        format!(
+            "chuyển tệp sang UTF-8 bằng lệnh (chạy trong thư mục của trang): `bantin convert --from {flag} {path}` (bản cũ được giữ trong tệp .bak)"
+        ),
+        format!(
+            "convert the file to UTF-8 with the command (run in the site's folder): `bantin convert --from {flag} {path}` (the old version is kept in a .bak file)"
+        ),
+    );
+    let other = match encoding {
+        Encoding::Utf16Le | Encoding::Utf16Be | Encoding::Cp1258 => lang.pick(
+            "hoặc mở tệp bằng Notepad, chọn File → Save As, ở ô Encoding chọn UTF-8 rồi lưu",
+            "or open the file in Notepad, choose File → Save As, pick UTF-8 under Encoding and save",
+        ),
+        Encoding::Tcvn3 | Encoding::Vni => lang.pick(
+            "hoặc dùng công cụ chuyển mã của UniKey (Ctrl+Shift+F6) để chuyển sang Unicode, rồi lưu tệp với bảng mã UTF-8",
+            "or convert it to Unicode with UniKey's converter (Ctrl+Shift+F6), then save the file as UTF-8",
+        ),
+    };
+    format!("{command}; {other}")
+}
+
+/// What to do with a file that is not text.
+fn not_text_hint(kind: crate::encoding::FileKind, lang: Lang) -> String {
+    let text = if kind.is_image() {
+        lang.pick(
+            "đây là ảnh, không phải bài viết: đổi đuôi tệp cho đúng loại ảnh (.jpg, .png) rồi đặt cạnh bài viết (bài dạng thư mục) hoặc trong static/, và chèn vào bài bằng `![Mô tả ảnh](ten-anh.jpg)`",
+            "this is a picture, not an article: give the file the right extension (.jpg, .png), put it beside the article (an article folder) or in static/, and insert it with `![Description](photo.jpg)`",
+        )
+    } else if kind.is_document() {
+        lang.pick(
+            "bài viết phải là tệp chữ .md: mở tệp này bằng Word (hoặc trình đọc PDF), chép nội dung rồi dán vào một bài mới tạo bằng `bantin new \"Tiêu đề\"`, rồi xóa tệp này khỏi content/",
+            "an article must be a .md text file: open this file in Word (or a PDF reader), copy its text into a new article made with `bantin new \"Title\"`, then remove this file from content/",
+        )
+    } else {
+        lang.pick(
+            "bài viết phải là tệp chữ .md mở được bằng Notepad: nếu tệp này bị đặt nhầm chỗ hoặc bị hỏng, chuyển nó ra khỏi content/ (giải nén trước nếu là tệp nén)",
+            "an article must be a .md text file that Notepad opens: if this file is in the wrong place or damaged, move it out of content/ (unpack it first if it is an archive)",
+        )
+    };
+    text.to_string()
 }
 
 /// A system error in Vietnamese, recognised by its `(os error N)` code; walkdir's loop message
@@ -638,6 +719,23 @@ impl Problem {
             Problem::NotUtf8 { encoding } => {
                 format!("the file is not UTF-8 text (it looks like {encoding})")
             }
+            Problem::WrongEncoding { encoding, .. } => format!(
+                "the file is saved in the {encoding} encoding, not UTF-8 (the line below was read in that encoding)"
+            ),
+            Problem::UnknownEncoding { .. } => {
+                "the file is not UTF-8 text, and which encoding it is saved in cannot be told for sure".into()
+            }
+            Problem::NotText { kind } => {
+                format!("this file is not text: it looks like {}", kind.name_en())
+            }
+            Problem::Mojibake {
+                found,
+                meant,
+                count,
+                ..
+            } => format!(
+                "Vietnamese letters in the file were damaged by a wrong encoding conversion: «{found}» should be «{meant}» ({count} such places)"
+            ),
             Problem::TooLarge { megabytes, limit } => format!(
                 "the file is too large ({megabytes} MB): an article can be at most {limit} MB"
             ),
@@ -731,6 +829,28 @@ impl Problem {
             Problem::NotUtf8 { .. } => pick(
                 "mở tệp bằng trình soạn thảo rồi lưu lại với bảng mã UTF-8 (Save As → Encoding: UTF-8)",
                 "open the file in a text editor and save it again as UTF-8 (Save As → Encoding: UTF-8)",
+            ),
+            Problem::WrongEncoding { encoding, path } => encoding_hint(*encoding, path, lang),
+            Problem::NotText { kind } => not_text_hint(*kind, lang),
+            Problem::UnknownEncoding { path } => lang.pick(
+                format!(
+                    "chạy `bantin convert {}` (trong thư mục của trang): lệnh cho xem dòng đầu đọc theo từng bảng mã TCVN3, VNI, Windows-1258 để bạn chọn bảng mã đúng; hoặc mở tệp bằng trình soạn thảo rồi lưu lại với bảng mã UTF-8 (Save As → Encoding: UTF-8)",
+                    command_path(path)
+                ),
+                format!(
+                    "run `bantin convert {}` (in the site's folder): it shows the first line read as TCVN3, VNI and Windows-1258 so you can pick the right one; or open the file in a text editor and save it again as UTF-8 (Save As → Encoding: UTF-8)",
+                    command_path(path)
+                ),
+            ),
+            Problem::Mojibake { path, .. } => lang.pick(
+                format!(
+                    "sửa lại bằng lệnh (chạy trong thư mục của trang): `bantin convert --from mojibake {}` (bản cũ được giữ trong tệp .bak); hoặc gõ lại những chữ bị hỏng",
+                    command_path(path)
+                ),
+                format!(
+                    "repair it with the command (run in the site's folder): `bantin convert --from mojibake {}` (the old version is kept in a .bak file); or type the damaged words again",
+                    command_path(path)
+                ),
             ),
             Problem::TooLarge { .. } => pick(
                 "một bài thường dưới 1 MB: nếu đã dán ảnh vào giữa chữ (data:image…), lưu ảnh thành tệp riêng và chèn bằng `![Mô tả](anh.jpg)`; nếu đây không phải bài viết, chuyển tệp ra khỏi content/",

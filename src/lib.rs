@@ -10,6 +10,7 @@
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod encoding;
 pub mod error;
 pub mod feeds;
 pub mod fingerprint;

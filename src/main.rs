@@ -150,6 +150,30 @@ enum Command {
         #[arg(long, group = "loai")]
         page: bool,
     },
+    /// Chuyển tệp lưu bằng bảng mã cũ (TCVN3/ABC, VNI, Windows-1258, UTF-16) sang UTF-8.
+    ///
+    /// Ví dụ:
+    ///   bantin convert content/articles/2025/bai-viet.md
+    ///   bantin convert --from tcvn3 content/articles/2025/*.md
+    ///   bantin convert --from mojibake content/pages/gioi-thieu.md
+    ///
+    /// Trước khi ghi, bản cũ được chép sang <tệp>.bak (không ghi đè .bak sẵn có, trừ khi
+    /// có --force). Tệp đã là UTF-8 được giữ nguyên. Đường dẫn tính từ --root.
+    /// Chi tiết: docs/encodings.md.
+    #[command(verbatim_doc_comment)]
+    Convert {
+        /// Bảng mã của tệp: auto (tự nhận ra), tcvn3 (ABC, phông .VnTime), vni (phông VNI-Times),
+        /// cp1258 (Windows-1258), utf16 (Notepad gọi là "Unicode"), mojibake (sửa lỗi phông
+        /// kiểu "Ã¡" trong tệp UTF-8).
+        #[arg(long, value_enum, default_value = "auto", value_name = "BẢNG_MÃ")]
+        from: ConvertFrom,
+        /// Ghi đè tệp .bak sẵn có; chuyển cả tệp đã là UTF-8 theo bảng mã ở --from.
+        #[arg(long)]
+        force: bool,
+        /// Các tệp cần chuyển.
+        #[arg(value_name = "TỆP", required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Kiểm tra toàn bộ trang như khi dựng, mà không ghi gì ra đĩa.
     ///
     /// Ví dụ:
@@ -169,6 +193,17 @@ enum Command {
     },
 }
 
+/// `bantin convert --from`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ConvertFrom {
+    Auto,
+    Tcvn3,
+    Vni,
+    Cp1258,
+    Utf16,
+    Mojibake,
+}
+
 /// `--lang`: `vi` or `en`.
 fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::parse(text).ok_or_else(|| format!("«{text}» không phải ngôn ngữ có sẵn; dùng vi hoặc en"))
@@ -186,6 +221,7 @@ fn main() -> ExitCode {
         })
         .unwrap_or_default();
     match cli.command {
+        Command::Convert { from, force, files } => convert(&cli.root, from, force, &files),
         Command::Build {
             output,
             base_url,
@@ -662,6 +698,82 @@ fn init(lang: Lang, dir: PathBuf) -> ExitCode {
             eprintln!("lỗi: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// `bantin convert`: rewrite each file as UTF-8 after a `.bak` copy; one report per file, all
+/// files tried; exit 1 when any was left alone.
+fn convert(root: &std::path::Path, from: ConvertFrom, force: bool, files: &[PathBuf]) -> ExitCode {
+    use bantin::encoding::{self, ConvertError, Source};
+    let source = match from {
+        ConvertFrom::Auto => Source::Auto,
+        ConvertFrom::Tcvn3 => Source::Tcvn3,
+        ConvertFrom::Vni => Source::Vni,
+        ConvertFrom::Cp1258 => Source::Cp1258,
+        ConvertFrom::Utf16 => Source::Utf16,
+        ConvertFrom::Mojibake => Source::Mojibake,
+    };
+    let mut failed = 0;
+    for file in files {
+        let path = root.join(file);
+        let shown = file.display();
+        match encoding::convert(&path, source, force) {
+            Ok(done) => {
+                let backup = done
+                    .backup
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if from == ConvertFrom::Mojibake {
+                    println!("Đã sửa lỗi phông trong {shown} (bản cũ: {backup}).");
+                } else {
+                    println!(
+                        "Đã chuyển {shown} từ {} sang UTF-8 (bản cũ: {backup}).",
+                        done.from
+                    );
+                }
+                if let Some(line) = done.sample {
+                    println!("  Dòng đầu có dấu giờ là: {line}");
+                    println!("  Nếu chữ vẫn sai, chép {backup} đè lại tệp rồi thử --from khác.");
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("lỗi: {shown}: {e}");
+                let hint = match &e {
+                    ConvertError::AlreadyUtf8 => "không cần làm gì; nếu chữ trong tệp vẫn sai kiểu «Ã¡», «Æ°», dùng `--from mojibake`".to_string(),
+                    ConvertError::BackupExists(_) => format!(
+                        "tệp có thể đã được chuyển rồi: mở {shown} để kiểm tra; nếu vẫn muốn chuyển lại, thêm --force (tệp .bak cũ sẽ bị ghi đè)"
+                    ),
+                    ConvertError::Unsure(guesses) => {
+                        eprintln!("  Dòng đầu có dấu, đọc theo từng bảng mã:");
+                        for (enc, line) in guesses {
+                            eprintln!("    --from {:<7} {line}", enc.flag());
+                        }
+                        format!(
+                            "chọn bảng mã cho chữ đọc đúng rồi chạy lại, ví dụ `bantin convert --from {} {shown}`",
+                            guesses.first().map_or("tcvn3", |(e, _)| e.flag())
+                        )
+                    }
+                    ConvertError::NotText(kind) => {
+                        bantin::error::Problem::NotText { kind: *kind }
+                            .hint()
+                            .unwrap_or_default()
+                    }
+                    ConvertError::NoMojibake => "không cần làm gì".into(),
+                    ConvertError::NotUtf8 => format!("thử `bantin convert {shown}` để tự nhận ra bảng mã"),
+                    ConvertError::Read(_) | ConvertError::Write(_) => {
+                        "kiểm tra đường dẫn (tính từ thư mục của trang) và quyền đọc, ghi tệp".into()
+                    }
+                };
+                eprintln!("cách sửa: {hint}\n");
+            }
+        }
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -82,38 +82,10 @@ pub struct Sources {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Decode a file's bytes: UTF-8 with or without BOM; CRLF → LF; NFC.
+/// Decode a file's bytes: UTF-8 with or without BOM (or UTF-16 with BOM); CRLF → LF; NFC.
+/// Anything else is a problem naming the encoding (see [`crate::encoding`]).
 pub fn decode(bytes: &[u8]) -> Result<String, Problem> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Problem::NotUtf8 {
-            encoding: "UTF-16 (Notepad gọi là \"Unicode\")".into(),
-        });
-    }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| Problem::NotUtf8 {
-        encoding: guess_legacy_encoding(bytes).into(),
-    })?;
-    if text.contains('\0') {
-        return Err(Problem::NotUtf8 {
-            encoding: "tệp nhị phân, không phải văn bản".into(),
-        });
-    }
-    let text = if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    };
-    Ok(vietnamese::nfc(&text).into_owned())
-}
-
-/// A rough guess of which legacy encoding non-UTF-8 Vietnamese text is in, for the message.
-fn guess_legacy_encoding(bytes: &[u8]) -> &'static str {
-    let high = bytes.iter().filter(|b| **b >= 0x80).count();
-    if high == 0 {
-        "một bảng mã cũ"
-    } else {
-        "một bảng mã tiếng Việt cũ như TCVN3 (ABC), VNI hoặc Windows-1258"
-    }
+    crate::encoding::decode(bytes)
 }
 
 /// Read every document under `root/content/`. Problems (unreadable files, wrong encodings) are
@@ -304,7 +276,7 @@ fn read_source(root: &Path, kind: Kind, path: &Path) -> Result<Source, Diagnosti
             },
         )
     })?;
-    let text = decode(&bytes).map_err(|p| Diagnostic::new(&rel_path, p))?;
+    let text = crate::encoding::decode_file(&bytes, &rel_path)?;
     let file_stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -363,6 +335,7 @@ pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".tmp")
+        || name.ends_with(".bak")
         || name == "4913"
         || name == "Thumbs.db"
 }
@@ -655,23 +628,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decode_accepts_bom_and_crlf_and_normalises() {
-        let nfd = "Ho\u{0300}a"; // Hòa in NFD
-        let bytes = [&[0xEF, 0xBB, 0xBF][..], format!("a\r\n{nfd}").as_bytes()].concat();
-        assert_eq!(decode(&bytes).unwrap(), "a\nHòa");
-    }
-
-    #[test]
-    fn decode_names_utf16_and_legacy_encodings() {
-        let err = decode(&[0xFF, 0xFE, b'a', 0]).unwrap_err();
-        assert!(matches!(err, Problem::NotUtf8 { encoding } if encoding.contains("UTF-16")));
-        let err = decode(b"Ph\xF2ng").unwrap_err();
-        assert!(matches!(err, Problem::NotUtf8 { encoding } if encoding.contains("TCVN3")));
-    }
-
-    #[test]
     fn swap_and_hidden_files_are_ignored() {
-        for name in [".#a.md", "a.md~", "a.md.swp", "4913", ".DS_Store"] {
+        for name in [
+            ".#a.md",
+            "a.md~",
+            "a.md.swp",
+            "4913",
+            ".DS_Store",
+            "a.md.bak",
+        ] {
             assert!(is_ignored(std::ffi::OsStr::new(name)), "{name}");
         }
         assert!(!is_ignored(std::ffi::OsStr::new("hoi-nghi.md")));
