@@ -30,7 +30,7 @@ use std::path::Path;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::error::{Diagnostic, Location, Problem};
+use crate::error::{Diagnostic, Lang, Location, Problem};
 use crate::vietnamese;
 
 /// An encoding bantin can read besides UTF-8.
@@ -683,6 +683,68 @@ pub enum ConvertError {
     BackupExists(String),
     #[error("không ghi được tệp: {0}")]
     Write(String),
+}
+
+impl ConvertError {
+    /// What went wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::Vi {
+            return self.to_string();
+        }
+        match self {
+            ConvertError::Read(e) => format!("cannot read the file: {e}"),
+            ConvertError::AlreadyUtf8 => {
+                "the file is already UTF-8 text: nothing to convert".into()
+            }
+            ConvertError::NoMojibake => {
+                "the file is UTF-8 text with no damaged letters: nothing to repair".into()
+            }
+            ConvertError::NotUtf8 => {
+                "the file is not UTF-8 text, so it is not this kind of damage".into()
+            }
+            ConvertError::NotText(kind) => {
+                format!("this file is not text: it looks like {}", kind.name_en())
+            }
+            ConvertError::Unsure(_) => "the file's encoding cannot be told for sure".into(),
+            ConvertError::BackupExists(name) => {
+                format!("the backup {name} from an earlier conversion is already there")
+            }
+            ConvertError::Write(e) => format!("cannot write the file: {e}"),
+        }
+    }
+
+    /// How to go on, in `lang`; `file` is the file as the editor wrote it.
+    pub fn hint(&self, lang: Lang, file: &str) -> String {
+        match self {
+            ConvertError::AlreadyUtf8 => lang.pick(
+                "không cần làm gì; nếu chữ trong tệp vẫn sai kiểu «Ã¡», «Æ°», dùng `--from mojibake`".into(),
+                "nothing to do; if the letters still read like «Ã¡», «Æ°», use `--from mojibake`".into(),
+            ),
+            ConvertError::NoMojibake => lang.pick("không cần làm gì", "nothing to do").into(),
+            ConvertError::NotUtf8 => lang.pick(
+                format!("thử `bantin convert {file}` để tự nhận ra bảng mã"),
+                format!("try `bantin convert {file}` to recognise the encoding"),
+            ),
+            ConvertError::NotText(kind) => Problem::NotText { kind: *kind }
+                .hint_in(lang)
+                .unwrap_or_default(),
+            ConvertError::Unsure(guesses) => {
+                let flag = guesses.first().map_or("tcvn3", |(e, _)| e.flag());
+                lang.pick(
+                    format!("chọn bảng mã cho chữ đọc đúng rồi chạy lại, ví dụ `bantin convert --from {flag} {file}`"),
+                    format!("pick the encoding whose line reads right and run again, e.g. `bantin convert --from {flag} {file}`"),
+                )
+            }
+            ConvertError::BackupExists(_) => lang.pick(
+                format!("tệp có thể đã được chuyển rồi: mở {file} để kiểm tra; nếu vẫn muốn chuyển lại, thêm --force (tệp .bak cũ sẽ bị ghi đè)"),
+                format!("the file may be converted already: open {file} to check; to convert it again anyway, add --force (the old .bak is overwritten)"),
+            ),
+            ConvertError::Read(_) | ConvertError::Write(_) => lang.pick(
+                "kiểm tra đường dẫn (tính từ thư mục của trang) và quyền đọc, ghi tệp".into(),
+                "check the path (from the site's folder) and that you may read and write the file".into(),
+            ),
+        }
+    }
 }
 
 /// Rewrite the file at `path` as UTF-8 (NFC, no byte-order mark, line endings kept) after

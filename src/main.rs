@@ -221,7 +221,7 @@ fn main() -> ExitCode {
         })
         .unwrap_or_default();
     match cli.command {
-        Command::Convert { from, force, files } => convert(&cli.root, from, force, &files),
+        Command::Convert { from, force, files } => convert(lang, &cli.root, from, force, &files),
         Command::Build {
             output,
             base_url,
@@ -703,7 +703,13 @@ fn init(lang: Lang, dir: PathBuf) -> ExitCode {
 
 /// `bantin convert`: rewrite each file as UTF-8 after a `.bak` copy; one report per file, all
 /// files tried; exit 1 when any was left alone.
-fn convert(root: &std::path::Path, from: ConvertFrom, force: bool, files: &[PathBuf]) -> ExitCode {
+fn convert(
+    lang: Lang,
+    root: &std::path::Path,
+    from: ConvertFrom,
+    force: bool,
+    files: &[PathBuf],
+) -> ExitCode {
     use bantin::encoding::{self, ConvertError, Source};
     let source = match from {
         ConvertFrom::Auto => Source::Auto,
@@ -715,58 +721,65 @@ fn convert(root: &std::path::Path, from: ConvertFrom, force: bool, files: &[Path
     };
     let mut failed = 0;
     for file in files {
-        let path = root.join(file);
-        let shown = file.display();
-        match encoding::convert(&path, source, force) {
+        let shown = file.display().to_string();
+        match encoding::convert(&root.join(file), source, force) {
             Ok(done) => {
                 let backup = done
                     .backup
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                if from == ConvertFrom::Mojibake {
-                    println!("Đã sửa lỗi phông trong {shown} (bản cũ: {backup}).");
-                } else {
-                    println!(
+                let what = match (lang, from) {
+                    (Lang::Vi, ConvertFrom::Mojibake) => {
+                        format!("Đã sửa lỗi phông trong {shown} (bản cũ: {backup}).")
+                    }
+                    (Lang::En, ConvertFrom::Mojibake) => {
+                        format!("Repaired the damaged letters in {shown} (old version: {backup}).")
+                    }
+                    (Lang::Vi, _) => format!(
                         "Đã chuyển {shown} từ {} sang UTF-8 (bản cũ: {backup}).",
                         done.from
-                    );
-                }
+                    ),
+                    (Lang::En, _) => format!(
+                        "Converted {shown} from {} to UTF-8 (old version: {backup}).",
+                        done.from
+                    ),
+                };
+                println!("{what}");
                 if let Some(line) = done.sample {
-                    println!("  Dòng đầu có dấu giờ là: {line}");
-                    println!("  Nếu chữ vẫn sai, chép {backup} đè lại tệp rồi thử --from khác.");
+                    println!(
+                        "{}",
+                        lang.pick(
+                            format!("  Dòng đầu có dấu giờ là: {line}\n  Nếu chữ vẫn sai, chép {backup} đè lại tệp rồi thử --from khác."),
+                            format!("  The first line with accents now reads: {line}\n  If the letters are still wrong, copy {backup} back over the file and try another --from."),
+                        )
+                    );
                 }
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("lỗi: {shown}: {e}");
-                let hint = match &e {
-                    ConvertError::AlreadyUtf8 => "không cần làm gì; nếu chữ trong tệp vẫn sai kiểu «Ã¡», «Æ°», dùng `--from mojibake`".to_string(),
-                    ConvertError::BackupExists(_) => format!(
-                        "tệp có thể đã được chuyển rồi: mở {shown} để kiểm tra; nếu vẫn muốn chuyển lại, thêm --force (tệp .bak cũ sẽ bị ghi đè)"
-                    ),
-                    ConvertError::Unsure(guesses) => {
-                        eprintln!("  Dòng đầu có dấu, đọc theo từng bảng mã:");
-                        for (enc, line) in guesses {
-                            eprintln!("    --from {:<7} {line}", enc.flag());
-                        }
-                        format!(
-                            "chọn bảng mã cho chữ đọc đúng rồi chạy lại, ví dụ `bantin convert --from {} {shown}`",
-                            guesses.first().map_or("tcvn3", |(e, _)| e.flag())
+                eprintln!(
+                    "{}: {shown}: {}",
+                    lang.pick("lỗi", "error"),
+                    e.message(lang)
+                );
+                if let ConvertError::Unsure(guesses) = &e {
+                    eprintln!(
+                        "{}",
+                        lang.pick(
+                            "  Dòng đầu có dấu, đọc theo từng bảng mã:",
+                            "  The first line with accents, read in each encoding:"
                         )
+                    );
+                    for (enc, line) in guesses {
+                        eprintln!("    --from {:<7} {line}", enc.flag());
                     }
-                    ConvertError::NotText(kind) => {
-                        bantin::error::Problem::NotText { kind: *kind }
-                            .hint()
-                            .unwrap_or_default()
-                    }
-                    ConvertError::NoMojibake => "không cần làm gì".into(),
-                    ConvertError::NotUtf8 => format!("thử `bantin convert {shown}` để tự nhận ra bảng mã"),
-                    ConvertError::Read(_) | ConvertError::Write(_) => {
-                        "kiểm tra đường dẫn (tính từ thư mục của trang) và quyền đọc, ghi tệp".into()
-                    }
-                };
-                eprintln!("cách sửa: {hint}\n");
+                }
+                eprintln!(
+                    "{}: {}\n",
+                    lang.pick("cách sửa", "how to fix"),
+                    e.hint(lang, &shown)
+                );
             }
         }
     }

@@ -106,7 +106,10 @@ fn legacy_files_are_named_converted_and_then_build() {
         assert_eq!(out.status.code(), Some(1), "{file}: {}", stderr(&out));
         let report = stderr(&out);
         assert!(report.contains(ARTICLE), "{file}: {report}");
-        assert!(report.contains(&format!("bảng mã {name}")), "{file}: {report}");
+        assert!(
+            report.contains(&format!("bảng mã {name}")),
+            "{file}: {report}"
+        );
         // The offending line is shown as it reads in that encoding.
         assert!(
             report.contains("title = \"Hội nghị tổng kết công tác năm 2025\""),
@@ -119,7 +122,10 @@ fn legacy_files_are_named_converted_and_then_build() {
         let out = convert(&site, &args);
         assert_success(&out, &format!("bantin convert ({file})"));
         let said = stdout(&out);
-        assert!(said.contains(&format!("Đã chuyển {ARTICLE} từ {name} sang UTF-8")), "{said}");
+        assert!(
+            said.contains(&format!("Đã chuyển {ARTICLE} từ {name} sang UTF-8")),
+            "{said}"
+        );
         assert!(said.contains("hoi-nghi.md.bak"), "{said}");
 
         let backup = site.join(format!("{ARTICLE}.bak"));
@@ -133,7 +139,9 @@ fn legacy_files_are_named_converted_and_then_build() {
         let (title, first) = published(&site);
         assert_eq!(title, "Hội nghị tổng kết công tác năm 2025", "{file}");
         assert!(
-            first.starts_with("Ủy ban nhân dân phường Tô Châu tổ chức hội nghị. Đồng chí Lưu Thanh Bình"),
+            first.starts_with(
+                "Ủy ban nhân dân phường Tô Châu tổ chức hội nghị. Đồng chí Lưu Thanh Bình"
+            ),
             "{file}: {first}"
         );
         // The .bak beside the article is not published nor read as an article.
@@ -153,7 +161,11 @@ fn auto_detection_converts_each_encoding() {
         let (_temp, site) = site_with(&fixture(file));
         let out = convert(&site, &[ARTICLE]);
         assert_success(&out, &format!("bantin convert ({file})"));
-        assert!(stdout(&out).contains(&format!("từ {name} sang UTF-8")), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains(&format!("từ {name} sang UTF-8")),
+            "{}",
+            stdout(&out)
+        );
         assert_eq!(
             std::fs::read_to_string(site.join(ARTICLE)).unwrap(),
             expected_text(),
@@ -181,7 +193,10 @@ fn an_existing_backup_is_not_overwritten_without_force() {
     let out = convert(&site, &["--from", "tcvn3", ARTICLE]);
     assert_eq!(out.status.code(), Some(1));
     let report = stderr(&out);
-    assert!(report.contains(&format!("lỗi: {ARTICLE}: đã có tệp sao lưu")), "{report}");
+    assert!(
+        report.contains(&format!("lỗi: {ARTICLE}: đã có tệp sao lưu")),
+        "{report}"
+    );
     assert!(report.contains("--force"), "{report}");
     assert_eq!(std::fs::read(site.join(ARTICLE)).unwrap(), original);
     assert_eq!(std::fs::read_to_string(&backup).unwrap(), "bản sao lưu cũ");
@@ -227,7 +242,10 @@ fn an_unknown_encoding_name_is_a_usage_error() {
     for name in ["tcvn3", "vni", "cp1258", "utf16"] {
         assert!(report.contains(name), "{report}");
     }
-    assert_eq!(std::fs::read(site.join(ARTICLE)).unwrap(), fixture("tcvn3.md"));
+    assert_eq!(
+        std::fs::read(site.join(ARTICLE)).unwrap(),
+        fixture("tcvn3.md")
+    );
 }
 
 /// Mojibake (UTF-8 that went through Windows-1252) is refused by the build with the first damaged
