@@ -1221,4 +1221,26 @@ mod tests {
                 .ends_with("Found `}` but expected }}.")
         );
     }
+
+    #[test]
+    fn read_errors_are_told_in_words() {
+        let denied = std::io::Error::from_raw_os_error(13).to_string();
+        let p = Problem::Read { error: denied };
+        assert_eq!(
+            p.to_string(),
+            "không đọc được tệp: không có quyền đọc tệp này"
+        );
+        assert!(
+            p.message(Lang::En).contains("denied"),
+            "{}",
+            p.message(Lang::En)
+        );
+        let p = Problem::Read {
+            error: "something odd".into(),
+        };
+        assert_eq!(
+            p.to_string(),
+            "không đọc được tệp: lỗi không rõ nguyên nhân"
+        );
+    }
 }

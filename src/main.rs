@@ -418,17 +418,82 @@ fn output_error(lang: Lang, e: &bantin::output::OutputError) -> String {
         (Lang::En, OutputError::Io { path, error }) => {
             format!("cannot write {}: {error}", path.display())
         }
-        (Lang::En, other) => other.to_string(),
+        (Lang::En, OutputError::Interrupted) => {
+            "stopped (Ctrl-C) before writing; the output folder is left as it was".into()
+        }
+        (Lang::En, OutputError::Dangerous { path, reason }) => {
+            // The reasons are fixed Vietnamese sentences of `output`; an unknown one is shown as
+            // it is rather than lost.
+            let reason = match *reason {
+                "đây là thư mục gốc của máy" => "it is the root folder of the computer",
+                "đây là thư mục nhà (home) của người dùng hoặc thư mục chứa nó" => {
+                    "it is the user's home folder or a folder holding it"
+                }
+                "đây chính là thư mục của trang" => "it is the site's own folder",
+                "thư mục này chứa cả trang; xuất ra sẽ xóa mất nội dung" => {
+                    "this folder holds the site itself; building into it would delete the content"
+                }
+                "đây là thư mục nguồn của trang" => {
+                    "it is one of the site's source folders"
+                }
+                "đây là tệp cấu hình của trang" => "it is the site's configuration file",
+                "đường dẫn ra ngoài thư mục xuất" => {
+                    "the path leads outside the output folder"
+                }
+                other => other,
+            };
+            format!("cannot build the site into {}: {reason}", path.display())
+        }
+    }
+}
+
+/// `bantin new`'s error and its fix, in `lang`.
+fn new_error(lang: Lang, e: &bantin::scaffold::NewError) -> (String, String) {
+    use bantin::scaffold::NewError;
+    if lang == Lang::Vi {
+        return (e.to_string(), e.hint());
+    }
+    match e {
+        NewError::EmptyTitle => (
+            "there is no name or title".into(),
+            "write the title in double quotes, e.g. bantin new \"Hội nghị tổng kết năm 2026\"".into(),
+        ),
+        NewError::EmptySlug(t) => (
+            format!("no file name (slug) can be made from «{t}»: it has no letters or digits"),
+            "the title needs at least one letter or digit".into(),
+        ),
+        NewError::Exists(p) => (
+            format!("the file {} already exists: bantin never overwrites a file", p.display()),
+            "open that file to edit it, or choose another title (add the year, a place…) for a new file".into(),
+        ),
+        NewError::SlugTaken { slug, other } => (
+            format!("the article {} already uses the address /tin-tuc/{slug}/", other.display()),
+            "choose another title (add the year, month or a place) so the new article has its own address".into(),
+        ),
+        NewError::Reserved(slug) => (
+            format!("the address /{slug}/ is used by bantin for another page"),
+            "choose another name for the page".into(),
+        ),
+        NewError::Io { path, error } => (
+            format!("cannot create {}: {error}", path.display()),
+            "check that the content/ folder exists and that you may write to it".into(),
+        ),
     }
 }
 
 /// Start watching the site (before the first build, so no save is missed).
-fn start_watching(root: &std::path::Path, output: &std::path::Path) -> Option<Watcher> {
+fn start_watching(lang: Lang, root: &std::path::Path, output: &std::path::Path) -> Option<Watcher> {
     let root = bantin::output::absolute(std::path::Path::new("."), root);
     match Watcher::new(&root, vec![output.to_path_buf()]) {
         Ok(w) => Some(w),
         Err(e) => {
-            eprintln!("lỗi: {e}");
+            let message = match (lang, &e) {
+                (Lang::Vi, _) => e.to_string(),
+                (Lang::En, bantin::watch::WatchError::Watch { path, error }) => {
+                    format!("cannot watch the folder {}: {error}", path.display())
+                }
+            };
+            eprintln!("{}: {message}", error_word(lang));
             None
         }
     }
@@ -473,7 +538,7 @@ fn watch(lang: Lang, opts: BuildOptions) -> ExitCode {
     }
     let stop = stop_flag();
     let root = opts.root.clone();
-    let Some(watcher) = start_watching(&root, &out) else {
+    let Some(watcher) = start_watching(lang, &root, &out) else {
         return ExitCode::from(1);
     };
     let mut session = Session::new(opts, out.clone());
@@ -506,7 +571,16 @@ fn serve(lang: Lang, root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCo
     let server = match serve::Server::start(bind, port, out.clone(), events.clone()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("lỗi: {e}");
+            let message = match (lang, &e) {
+                (Lang::Vi, _) => e.to_string(),
+                (Lang::En, serve::ServeError::PortInUse { addr }) => format!(
+                    "the port {addr} is used by another program (perhaps another `bantin serve`); stop it, or choose another port, e.g. `--port 1112`"
+                ),
+                (Lang::En, serve::ServeError::Bind { addr, error }) => format!(
+                    "cannot start the preview server at {addr}: {error}; check the `--bind` address, or choose another port with `--port`"
+                ),
+            };
+            eprintln!("{}: {message}", error_word(lang));
             return ExitCode::from(2);
         }
     };
@@ -525,7 +599,7 @@ fn serve(lang: Lang, root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCo
         // The preview shows scheduled articles too, marked "Hẹn đăng".
         future: true,
     };
-    let Some(watcher) = start_watching(&root, &out) else {
+    let Some(watcher) = start_watching(lang, &root, &out) else {
         server.stop();
         return ExitCode::from(1);
     };
@@ -651,7 +725,12 @@ fn new(lang: Lang, root: PathBuf, kind: bantin::content::Kind, title: &str) -> E
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("lỗi: {e}\ncách sửa: {}", e.hint());
+            let (message, hint) = new_error(lang, &e);
+            eprintln!(
+                "{}: {message}\n{}: {hint}",
+                error_word(lang),
+                fix_word(lang)
+            );
             ExitCode::from(1)
         }
     }
@@ -695,7 +774,17 @@ fn init(lang: Lang, dir: PathBuf) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("lỗi: {e}");
+            let message = match (lang, &e) {
+                (Lang::Vi, _) => e.to_string(),
+                (Lang::En, bantin::init::InitError::Exists(p)) => format!(
+                    "{} already exists: bantin never overwrites a site or a file",
+                    p.display()
+                ),
+                (Lang::En, bantin::init::InitError::Io { path, error }) => {
+                    format!("cannot create {}: {error}", path.display())
+                }
+            };
+            eprintln!("{}: {message}", error_word(lang));
             ExitCode::from(1)
         }
     }

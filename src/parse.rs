@@ -287,4 +287,45 @@ mod tests {
         assert!(matches!(problem, Problem::UnknownKey { .. }), "{problem:?}");
         assert_eq!(loc.unwrap().line, 3);
     }
+
+    fn toml_problem(block: &str) -> Problem {
+        let file = format!("+++\n{block}+++\n");
+        from_toml::<Meta>(&file, block, 4).unwrap_err().0
+    }
+
+    #[test]
+    fn toml_syntax_errors_are_recognised_not_shown() {
+        let kind = |block: &str| match toml_problem(block) {
+            Problem::Syntax { kind, .. } => kind,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(kind("title = \"A\n"), SyntaxKind::UnclosedString);
+        assert_eq!(kind("title \"A\"\n"), SyntaxKind::MissingEquals);
+        assert_eq!(kind("title = A b\n"), SyntaxKind::UnquotedText);
+        assert_eq!(kind("title = “A”\n"), SyntaxKind::CurlyQuotes);
+        assert_eq!(
+            kind("title = \"A\"\ntitle = \"B\"\n"),
+            SyntaxKind::DuplicateKey
+        );
+        for problem in [toml_problem("title = \"A\n"), toml_problem("title = A b\n")] {
+            let vi = problem.to_string();
+            assert!(!vi.contains("expected") && !vi.contains("invalid"), "{vi}");
+        }
+    }
+
+    #[test]
+    fn vietnamese_key_names_suggest_the_real_key() {
+        let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let expected = keys(&["title", "date", "tags", "officials"]);
+        assert_eq!(closest_key("tieu_de", &expected).as_deref(), Some("title"));
+        assert_eq!(closest_key("Tiêu đề", &expected).as_deref(), Some("title"));
+        assert_eq!(closest_key("ngay", &expected).as_deref(), Some("date"));
+        assert_eq!(
+            closest_key("ofcials", &expected).as_deref(),
+            Some("officials")
+        );
+        assert_eq!(closest_key("xyz_abc", &expected), None);
+        // A Vietnamese name is only suggested where its key exists.
+        assert_eq!(closest_key("ten", &expected), None);
+    }
 }

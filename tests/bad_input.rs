@@ -9,7 +9,8 @@
 //! the run fails.
 //!
 //! `BANTIN_BLESS=1 cargo test --test bad_input` rewrites the expected files instead; read every
-//! one before committing.
+//! one before committing. `BANTIN_CASES=<prefix>` limits a run (or a bless) to the cases whose
+//! names start with the prefix.
 //!
 //! One test runs every case (a test per folder needs a macro or a build script) and reports all
 //! failing cases together. Cases run a few at a time: each is one short process.
@@ -400,6 +401,16 @@ fn every_bad_input_gets_its_exact_report_and_loses_nothing() {
         .collect();
     dirs.sort();
     assert!(dirs.len() >= 40, "only {} cases", dirs.len());
+    // `BANTIN_CASES=toml-` runs (or blesses) only the cases whose names start with it.
+    if let Some(prefix) = std::env::var_os("BANTIN_CASES") {
+        let prefix = prefix.to_string_lossy().into_owned();
+        dirs.retain(|d| {
+            d.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&prefix)
+        });
+    }
     let next = Mutex::new(dirs.iter());
     let failures = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
@@ -422,5 +433,53 @@ fn every_bad_input_gets_its_exact_report_and_loses_nothing() {
         "{} problem(s) in the bad-input catalogue:\n\n{}",
         failures.len(),
         failures.join("\n\n")
+    );
+}
+
+/// `BANTIN_LANG=en` gives the same English report as `--lang en`, and `--lang` wins over it.
+#[test]
+fn the_language_can_come_from_the_environment() {
+    let case = cases_dir().join("missing-date");
+    let temp = tempfile::tempdir().unwrap();
+    let site = temp.path().join("site");
+    copy_dir(&case.join("site"), &site);
+    let run = |env: Option<&str>, flag: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bantin"));
+        cmd.env("NO_COLOR", "1").env_remove("BANTIN_LANG");
+        if let Some(lang) = env {
+            cmd.env("BANTIN_LANG", lang);
+        }
+        cmd.arg("--root").arg(&site);
+        if let Some(lang) = flag {
+            cmd.args(["--lang", lang]);
+        }
+        cmd.args(["build", "--output"])
+            .arg(temp.path().join("public"));
+        let out = cmd.output().expect("bantin runs");
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let english = std::fs::read_to_string(case.join("expected-en.txt")).unwrap();
+    let vietnamese = std::fs::read_to_string(case.join("expected.txt")).unwrap();
+    assert_eq!(run(Some("en"), None), english);
+    assert_eq!(run(Some("en_US.UTF-8"), None), english);
+    assert_eq!(run(Some("en"), Some("vi")), vietnamese);
+    // An unknown BANTIN_LANG is ignored rather than stopping the editor's build.
+    assert_eq!(run(Some("fr"), None), vietnamese);
+}
+
+/// An unknown `--lang` is a usage error (exit 2) that says which languages exist.
+#[test]
+fn an_unknown_language_is_refused_with_the_choices() {
+    let out = Command::new(env!("CARGO_BIN_EXE_bantin"))
+        .env("NO_COLOR", "1")
+        .args(["--lang", "fr", "check"])
+        .output()
+        .expect("bantin runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("«fr»") && stderr.contains("vi hoặc en"),
+        "{stderr}"
     );
 }
