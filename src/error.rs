@@ -286,6 +286,11 @@ pub enum Problem {
         encoding: crate::encoding::Encoding,
         path: String,
     },
+    /// UTF-8 but for a few bytes; the location is the first.
+    #[error(
+        "tệp là văn bản UTF-8 nhưng có {count} chỗ hỏng: byte không phải chữ (hiện là �), thường do dán chữ từ một chương trình cũ hoặc ghép hai tệp"
+    )]
+    BrokenUtf8 { count: usize },
     /// Not UTF-8, and no legacy table reads it as Vietnamese with confidence.
     #[error("tệp không phải văn bản UTF-8, và không đoán chắc được nó được lưu bằng bảng mã nào")]
     UnknownEncoding { path: String },
@@ -722,6 +727,9 @@ impl Problem {
             Problem::WrongEncoding { encoding, .. } => format!(
                 "the file is saved in the {encoding} encoding, not UTF-8 (the line below was read in that encoding)"
             ),
+            Problem::BrokenUtf8 { count } => format!(
+                "the file is UTF-8 text but has {count} damaged spots: bytes that are not letters (shown as �), usually from text pasted from an old program or two files joined"
+            ),
             Problem::UnknownEncoding { .. } => {
                 "the file is not UTF-8 text, and which encoding it is saved in cannot be told for sure".into()
             }
@@ -832,6 +840,10 @@ impl Problem {
             ),
             Problem::WrongEncoding { encoding, path } => encoding_hint(*encoding, path, lang),
             Problem::NotText { kind } => not_text_hint(*kind, lang),
+            Problem::BrokenUtf8 { .. } => pick(
+                "mở tệp, gõ lại chữ ở chỗ được chỉ ra (và ở mọi chỗ có dấu �) rồi lưu với bảng mã UTF-8",
+                "open the file, type the letters at the place shown again (and wherever � appears), and save it as UTF-8",
+            ),
             Problem::UnknownEncoding { path } => lang.pick(
                 format!(
                     "chạy `bantin convert {}` (trong thư mục của trang): lệnh cho xem dòng đầu đọc theo từng bảng mã TCVN3, VNI, Windows-1258 để bạn chọn bảng mã đúng; hoặc mở tệp bằng trình soạn thảo rồi lưu lại với bảng mã UTF-8 (Save As → Encoding: UTF-8)",
