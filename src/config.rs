@@ -40,6 +40,30 @@ pub struct RawConfig {
     pub contact: Contact,
     #[serde(default)]
     pub mentions: MentionSettings,
+    #[serde(default)]
+    pub markdown: MarkdownSettings,
+}
+
+/// `[markdown]`: how articles' Markdown is turned into HTML.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownSettings {
+    /// What happens to HTML tags written inside Markdown (see docs/security.md).
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// `raw_html` of `[markdown]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Shown as text, exactly as written (`<b>` appears as `<b>`): nothing is lost and nothing
+    /// runs.
+    #[default]
+    Escape,
+    /// A safe subset (formatting, tables, links, images, YouTube and Facebook video embeds) is
+    /// kept; everything else (scripts, event handlers, styles, forms, other frames) is removed.
+    Safe,
 }
 
 /// `[mentions]`: finding officials and departments named in articles' text.
@@ -166,6 +190,7 @@ pub struct Config {
     pub menu: Vec<MenuItem>,
     pub contact: Contact,
     pub mentions: MentionSettings,
+    pub markdown: MarkdownSettings,
 }
 
 impl Config {
@@ -263,6 +288,7 @@ impl Config {
                 menu: raw.menu,
                 contact: raw.contact,
                 mentions: raw.mentions,
+                markdown: raw.markdown,
             }),
             _ => Err(diags),
         }

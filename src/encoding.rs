@@ -190,13 +190,6 @@ pub enum Detected {
     /// Text in another encoding (UTF-16 without a mark, or a legacy Vietnamese one), decoded
     /// with it (CRLF → LF) for showing the editor.
     Other { encoding: Encoding, text: String },
-    /// UTF-8 but for a few bytes (text pasted from an old program, two files joined): the text
-    /// with U+FFFD for each bad stretch (LF line endings), where the first is, and how many.
-    BrokenUtf8 {
-        text: String,
-        offset: usize,
-        count: usize,
-    },
     /// Not UTF-8, and no table reads it as Vietnamese with confidence.
     Unknown { guesses: Vec<Guess> },
     /// Not text at all.
@@ -285,16 +278,6 @@ pub fn decode_file(bytes: &[u8], rel_path: &Path) -> Result<String, Diagnostic> 
             });
             Err(Diagnostic::new(rel_path, Problem::WrongEncoding { encoding, path }).at(location))
         }
-        Detected::BrokenUtf8 {
-            text,
-            offset,
-            count,
-        } => Err(
-            Diagnostic::new(rel_path, Problem::BrokenUtf8 { count }).at(Some(Location {
-                length: 1,
-                ..Location::from_offset(&text, offset)
-            })),
-        ),
         Detected::Unknown { .. } => {
             Err(Diagnostic::new(rel_path, Problem::UnknownEncoding { path }))
         }
@@ -339,12 +322,7 @@ pub fn detect(bytes: &[u8]) -> Detected {
                 None => Detected::Utf8 { text, bom },
             }
         }
-        Err(_) => match guess_legacy(body) {
-            Detected::Unknown { guesses } => {
-                broken_utf8(body).unwrap_or(Detected::Unknown { guesses })
-            }
-            legacy => legacy,
-        },
+        Err(_) => guess_legacy(body),
     }
 }
 
@@ -445,33 +423,6 @@ fn looks_binary_text(text: &str) -> bool {
         .filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{C}'))
         .count();
     text.contains('\0') || controls > 8.max(text.len() / 100)
-}
-
-/// Mostly UTF-8 (at least twice as many non-ASCII characters as bad stretches, and three of
-/// them): the few bad bytes are damage, not another encoding.
-fn broken_utf8(bytes: &[u8]) -> Option<Detected> {
-    let (mut good, mut bad, mut first) = (0, 0, None);
-    let mut text = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
-        text.push_str(chunk.valid());
-        if !chunk.invalid().is_empty() {
-            bad += 1;
-            first.get_or_insert(text.len());
-            text.push('\u{FFFD}');
-        }
-    }
-    let first = first?;
-    if good < 3 || good < 2 * bad {
-        return None;
-    }
-    // U+FFFD composes with nothing, so the text before it normalises on its own.
-    let offset = vietnamese::nfc(&lf(&text[..first])).len();
-    Some(Detected::BrokenUtf8 {
-        text: vietnamese::nfc(&lf(&text)).into_owned(),
-        offset,
-        count: bad,
-    })
 }
 
 /// Decode `bytes` with every legacy table and keep the one that reads as Vietnamese.
@@ -732,15 +683,6 @@ pub enum ConvertError {
     BackupExists(String),
     #[error("không ghi được tệp: {0}")]
     Write(String),
-    /// UTF-8 with a few bad bytes: not another encoding, nothing to convert from.
-    #[error(
-        "tệp là văn bản UTF-8 nhưng có {count} chỗ hỏng (dòng {line}, cột {column}): không có bảng mã nào để chuyển"
-    )]
-    Damaged {
-        count: usize,
-        line: usize,
-        column: usize,
-    },
 }
 
 impl ConvertError {
@@ -768,13 +710,6 @@ impl ConvertError {
                 format!("the backup {name} from an earlier conversion is already there")
             }
             ConvertError::Write(e) => format!("cannot write the file: {e}"),
-            ConvertError::Damaged {
-                count,
-                line,
-                column,
-            } => format!(
-                "the file is UTF-8 text with {count} damaged spots (line {line}, column {column}): there is no encoding to convert from"
-            ),
         }
     }
 
@@ -804,9 +739,6 @@ impl ConvertError {
                 format!("tệp có thể đã được chuyển rồi: mở {file} để kiểm tra; nếu vẫn muốn chuyển lại, thêm --force (tệp .bak cũ sẽ bị ghi đè)"),
                 format!("the file may be converted already: open {file} to check; to convert it again anyway, add --force (the old .bak is overwritten)"),
             ),
-            ConvertError::Damaged { .. } => Problem::BrokenUtf8 { count: 0 }
-                .hint_in(lang)
-                .unwrap_or_default(),
             ConvertError::Read(_) | ConvertError::Write(_) => lang.pick(
                 "kiểm tra đường dẫn (tính từ thư mục của trang) và quyền đọc, ghi tệp".into(),
                 "check the path (from the site's folder) and that you may read and write the file".into(),
@@ -844,18 +776,6 @@ pub fn convert(path: &Path, from: Source, force: bool) -> Result<Converted, Conv
             }),
             Detected::Other { encoding, .. } => {
                 (encoding.name().to_string(), encoding.decode(&bytes))
-            }
-            Detected::BrokenUtf8 {
-                text,
-                offset,
-                count,
-            } => {
-                let at = Location::from_offset(&text, offset);
-                return Err(ConvertError::Damaged {
-                    count,
-                    line: at.line,
-                    column: at.column,
-                });
             }
             Detected::Unknown { guesses } => {
                 return Err(ConvertError::Unsure(
@@ -1395,16 +1315,6 @@ mod tests {
         assert_eq!(score_vietnamese("Phöôøng"), (0, 1));
         assert_eq!(score_vietnamese("Ph\u{AD}êng"), (0, 1));
         assert_eq!(score_vietnamese("“Hòa” — 5°C"), (1, 0));
-    }
-
-    #[test]
-    fn utf8_with_a_few_bad_bytes_is_located() {
-        let bytes = b"+++\r\ntitle = \"H\xE1\xBB\x99i ngh\xE1\xBB\x8B\"\r\n+++\r\nPh\xF2ng T\xC3\xB4 Ch\xC3\xA2u\r\n";
-        let d = decode_file(bytes, Path::new("a.md")).unwrap_err();
-        assert_eq!(d.problem, Problem::BrokenUtf8 { count: 1 });
-        let loc = d.location.unwrap();
-        assert_eq!((loc.line, loc.column), (4, 3));
-        assert_eq!(loc.line_text, "Ph\u{FFFD}ng Tô Châu");
     }
 
     #[test]

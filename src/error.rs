@@ -286,11 +286,6 @@ pub enum Problem {
         encoding: crate::encoding::Encoding,
         path: String,
     },
-    /// UTF-8 but for a few bytes; the location is the first.
-    #[error(
-        "tệp là văn bản UTF-8 nhưng có {count} chỗ hỏng: byte không phải chữ (hiện là �), thường do dán chữ từ một chương trình cũ hoặc ghép hai tệp"
-    )]
-    BrokenUtf8 { count: usize },
     /// Not UTF-8, and no legacy table reads it as Vietnamese with confidence.
     #[error("tệp không phải văn bản UTF-8, và không đoán chắc được nó được lưu bằng bảng mã nào")]
     UnknownEncoding { path: String },
@@ -353,6 +348,19 @@ pub enum Problem {
     MissingFile { path: String },
     #[error("ảnh `{path}` chưa có mô tả (image_alt)")]
     MissingAlt { path: String },
+    /// A symbolic link under `content/`, pointing inside the site folder (never followed).
+    #[error(
+        "đây là một liên kết tượng trưng (symlink) tới `{target}`: bantin không đi theo liên kết"
+    )]
+    Symlink { target: String },
+    /// A symbolic link under `content/` pointing outside the site folder (never followed).
+    #[error(
+        "đây là một liên kết tượng trưng (symlink) trỏ ra ngoài thư mục trang web, tới `{target}`"
+    )]
+    SymlinkOutsideSite { target: String },
+    /// A file path in content (an image) that leaves the site folder (`..`, a disk path).
+    #[error("đường dẫn `{path}` đi ra ngoài thư mục trang web")]
+    PathOutsideSite { path: String },
     #[error("tên «{name}» của {kind} này trùng với {other}")]
     NameCollision {
         kind: EntityKind,
@@ -727,9 +735,6 @@ impl Problem {
             Problem::WrongEncoding { encoding, .. } => format!(
                 "the file is saved in the {encoding} encoding, not UTF-8 (the line below was read in that encoding)"
             ),
-            Problem::BrokenUtf8 { count } => format!(
-                "the file is UTF-8 text but has {count} damaged spots: bytes that are not letters (shown as �), usually from text pasted from an old program or two files joined"
-            ),
             Problem::UnknownEncoding { .. } => {
                 "the file is not UTF-8 text, and which encoding it is saved in cannot be told for sure".into()
             }
@@ -780,6 +785,15 @@ impl Problem {
                 format!("the address `/{slug}/` is used by bantin for another page")
             }
             Problem::MissingFile { path } => format!("the image file `{path}` is not found"),
+            Problem::Symlink { target } => format!(
+                "this is a symbolic link (symlink) to `{target}`: bantin does not follow links"
+            ),
+            Problem::SymlinkOutsideSite { target } => format!(
+                "this is a symbolic link (symlink) pointing outside the site folder, to `{target}`"
+            ),
+            Problem::PathOutsideSite { path } => {
+                format!("the path `{path}` leads outside the site folder")
+            }
             Problem::MissingAlt { path } => {
                 format!("the image `{path}` has no description (image_alt)")
             }
@@ -840,10 +854,6 @@ impl Problem {
             ),
             Problem::WrongEncoding { encoding, path } => encoding_hint(*encoding, path, lang),
             Problem::NotText { kind } => not_text_hint(*kind, lang),
-            Problem::BrokenUtf8 { .. } => pick(
-                "mở tệp, gõ lại chữ ở chỗ được chỉ ra (và ở mọi chỗ có dấu �) rồi lưu với bảng mã UTF-8",
-                "open the file, type the letters at the place shown again (and wherever � appears), and save it as UTF-8",
-            ),
             Problem::UnknownEncoding { path } => lang.pick(
                 format!(
                     "chạy `bantin convert {}` (trong thư mục của trang): lệnh cho xem dòng đầu đọc theo từng bảng mã TCVN3, VNI, Windows-1258 để bạn chọn bảng mã đúng; hoặc mở tệp bằng trình soạn thảo rồi lưu lại với bảng mã UTF-8 (Save As → Encoding: UTF-8)",
@@ -972,6 +982,18 @@ impl Problem {
             Problem::MissingFile { .. } => pick(
                 "đặt ảnh cạnh bài viết (bài dạng thư mục) hoặc trong thư mục static/, rồi ghi đúng tên tệp",
                 "put the image beside the article (an article folder) or in static/, and write its file name exactly",
+            ),
+            Problem::Symlink { .. } => pick(
+                "chép hoặc di chuyển tệp (thư mục) thật vào đây thay cho liên kết",
+                "copy or move the real file (or folder) here instead of the link",
+            ),
+            Problem::SymlinkOutsideSite { .. } => pick(
+                "bantin không đọc gì ngoài thư mục trang web: chép tệp (thư mục) thật vào đây thay cho liên kết, hoặc xóa liên kết",
+                "bantin reads nothing outside the site folder: copy the real file (or folder) here instead of the link, or delete the link",
+            ),
+            Problem::PathOutsideSite { .. } => pick(
+                "đặt ảnh cạnh bài viết (bài dạng thư mục) hoặc trong static/, rồi ghi tên không có `..`, ví dụ `anh.jpg` hoặc `/images/anh.jpg`",
+                "put the image beside the article (an article folder) or in static/, and write its name without `..`, for example `photo.jpg` or `/images/photo.jpg`",
             ),
             Problem::MissingAlt { .. } => pick(
                 "thêm `image_alt = \"mô tả ngắn nội dung ảnh\"` cho người đọc không xem được ảnh",

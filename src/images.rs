@@ -671,6 +671,30 @@ fn rewrite_bodies(site: &mut Site, cache: &mut ImageCache) {
     cache.bodies = kept;
 }
 
+/// The problem with an image address naming no file of the site: [`Problem::PathOutsideSite`]
+/// when its path leaves the site folder (a `..` step, a disk path such as `C:\` or `~/`, a
+/// `file:` address; never looked up outside, see docs/security.md), else
+/// [`Problem::MissingFile`].
+pub fn not_found_problem(src: &str) -> Problem {
+    let s = src.trim();
+    let disk = s.starts_with('~')
+        || s.starts_with('\\')
+        || s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("file:"))
+        || s.get(1..3).is_some_and(|p| p == ":\\" || p == ":/");
+    let leaves = s
+        .split(['/', '\\'])
+        .any(|c| c == ".." || c == "%2e%2e" || c == "%2E%2E");
+    if disk || leaves {
+        Problem::PathOutsideSite {
+            path: src.to_string(),
+        }
+    } else {
+        Problem::MissingFile {
+            path: src.to_string(),
+        }
+    }
+}
+
 /// `html` (comrak's rendering of a body) with its `<img>` tags, which are `images` in order,
 /// made lazy, and responsive where the image was processed: `srcset`, `sizes`, `width`,
 /// `height`, inside a `<picture>` offering the WebP copies first. An `<img>` whose file name
@@ -691,10 +715,15 @@ pub fn rewrite_body(html: &str, images: &[Image]) -> String {
             .or_else(|| tag.strip_suffix('>'))
             .unwrap_or(tag);
         let src = attribute(tag, "src").unwrap_or_default();
-        let responsive = images
-            .next()
-            .and_then(|i| i.responsive.as_ref())
-            .filter(|r| same_file_name(src, &r.path));
+        // The image this tag shows: the next expected one naming the same file, skipping
+        // expected ones whose tag did not name their file. A tag naming none of them (an
+        // `<img>` written as HTML, with `raw_html = "safe"`) takes none, so the tags after it
+        // still meet their own images.
+        let responsive = match images.clone().position(|i| same_file_name(src, &i.path)) {
+            Some(n) => images.nth(n).and_then(|i| i.responsive.as_ref()),
+            None => None,
+        }
+        .filter(|r| same_file_name(src, &r.path));
         let Some(r) = responsive else {
             out.push_str(body);
             out.push_str(" loading=\"lazy\" decoding=\"async\" />");

@@ -79,7 +79,8 @@ enum Command {
     /// trên trình duyệt; lưu lại bản đúng là hết. Nhấn Ctrl-C để dừng.
     #[command(verbatim_doc_comment)]
     Serve {
-        /// Địa chỉ lắng nghe. Mặc định chỉ máy này (127.0.0.1).
+        /// Địa chỉ lắng nghe. Mặc định chỉ máy này (127.0.0.1); `--bind 0.0.0.0` mở cho mọi
+        /// máy trong mạng (ai cùng mạng cũng xem được bài nháp).
         #[arg(long, default_value = "127.0.0.1", value_name = "ĐỊA_CHỈ")]
         bind: String,
         /// Cổng. Ví dụ: --port 8080
@@ -585,8 +586,32 @@ fn serve(lang: Lang, root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCo
         }
     };
     let url = server.url();
-    if bind != "127.0.0.1" && bind != "localhost" && bind != "::1" {
-        println!("Chú ý: máy chủ xem thử đang mở cho các máy khác trong mạng ({bind}).");
+    if !serve::is_loopback(bind) {
+        // Anyone who can reach this computer sees the drafts: say so plainly (docs/security.md).
+        println!(
+            "{}",
+            lang.pick(
+                &format!(
+                    "Chú ý: máy chủ xem thử đang mở cho mọi máy trong mạng (--bind {bind}): ai cùng \
+                     mạng cũng xem được các bài nháp và bài hẹn đăng. Chỉ dùng trong mạng tin cậy; \
+                     bỏ --bind để chỉ máy này xem được."
+                ),
+                &format!(
+                    "Warning: the preview server is open to every machine on the network (--bind \
+                     {bind}): anyone on it can see the drafts and scheduled articles. Use it only \
+                     on a trusted network; leave out --bind so only this computer can see them."
+                ),
+            )
+        );
+        if let Some(lan) = serve::network_url(server.local_addr()) {
+            println!(
+                "{} {lan}",
+                lang.pick(
+                    "Trên điện thoại hay máy khác cùng mạng, mở:",
+                    "On a phone or another machine of the network, open:"
+                )
+            );
+        }
     }
     let stop = stop_flag();
     let opts = BuildOptions {

@@ -1,13 +1,21 @@
 //! Markdown bodies: rendered once per document with comrak.
 //!
-//! Raw HTML in a body is never passed through (comrak's `unsafe` stays off), so an editor's
-//! pasted HTML cannot break or attack a page. Besides the HTML, rendering collects what later
-//! stages need without re-parsing: the first paragraph's plain text (the default summary) and
-//! every image source (checked to exist).
+//! Raw HTML written in a body (`<b>`, a pasted `<iframe>`) is handled as `[markdown] raw_html`
+//! says (see docs/security.md):
+//! - [`RawHtml::Escape`] (the default): shown as text, exactly as written. The editor sees what
+//!   they typed and nothing of it is lost (comrak's `escape`; dropping it, comrak's default,
+//!   would silently lose a whole pasted `<div>` block with its text).
+//! - [`RawHtml::Safe`]: the page is rendered with the HTML and the whole body is then cleaned
+//!   by ammonia ([`sanitize`]) against an allowlist of formatting tags, links and images with
+//!   safe addresses, and `<iframe>` video embeds from YouTube and Facebook only.
+//!
+//! Besides the HTML, rendering collects what later stages need without re-parsing: the first
+//! paragraph's plain text (the default summary) and every image source (checked to exist).
 
 use comrak::nodes::{NodeLink, NodeValue};
 use comrak::{Arena, Options};
 
+use crate::config::RawHtml;
 use crate::error::EntityKind;
 use crate::mentions::MentionIndex;
 
@@ -67,8 +75,13 @@ pub struct MentionScan<'a> {
     pub byline: bool,
 }
 
-fn options(base_path: &str) -> Options<'static> {
+fn options(base_path: &str, raw_html: RawHtml) -> Options<'static> {
     let mut o = Options::default();
+    match raw_html {
+        RawHtml::Escape => o.render.escape = true,
+        // Cleaned afterwards by `sanitize`, links' and images' addresses included.
+        RawHtml::Safe => o.render.r#unsafe = true,
+    }
     // Site-absolute links (`/gioi-thieu/`, `/images/a.jpg`) must include the base path when the
     // site is published under one (`https://host/phuong-to-chau/`).
     if base_path != "/" {
@@ -94,10 +107,22 @@ pub fn render(body: &str, base_path: &str) -> Rendered {
     render_with(body, base_path, None)
 }
 
-/// Render a body, finding (and linking) the officials and departments it names.
+/// Render a body, finding (and linking) the officials and departments it names (raw HTML
+/// escaped).
 pub fn render_with(body: &str, base_path: &str, scan: Option<&MentionScan>) -> Rendered {
+    render_html(body, base_path, RawHtml::Escape, scan)
+}
+
+/// Render a body with raw HTML handled as `raw_html` says, finding (and linking) the officials
+/// and departments it names.
+pub fn render_html(
+    body: &str,
+    base_path: &str,
+    raw_html: RawHtml,
+    scan: Option<&MentionScan>,
+) -> Rendered {
     let arena = Arena::new();
-    let opts = options(base_path);
+    let opts = options(base_path, raw_html);
     let root = comrak::parse_document(&arena, body, &opts);
     let byline = scan
         .filter(|s| s.byline)
@@ -138,6 +163,9 @@ pub fn render_with(body: &str, base_path: &str, scan: Option<&MentionScan>) -> R
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     // Writing into a String cannot fail.
     let _ = comrak::format_html(root, &opts, &mut html);
+    if raw_html == RawHtml::Safe {
+        html = sanitize(&html);
+    }
     Rendered {
         html_digest: crate::fingerprint::of_bytes(html.as_bytes()),
         html: html.into(),
@@ -213,7 +241,7 @@ fn scan_mentions<'a>(
                 _ => {}
             }
         }
-        if in_link {
+        if in_link || inside_raw_link(node) {
             continue;
         }
         let found = match &node.data().value {
@@ -242,6 +270,36 @@ fn scan_mentions<'a>(
         }
     }
     seen
+}
+
+/// Whether a text node follows a raw `<a …>` (allowed with `raw_html = "safe"`) not closed
+/// yet in its paragraph: a name there is inside someone else's link and is not linked again.
+fn inside_raw_link<'a>(node: comrak::Node<'a>) -> bool {
+    for at in node.ancestors() {
+        if matches!(
+            at.data().value,
+            NodeValue::Paragraph
+                | NodeValue::Heading(_)
+                | NodeValue::TableCell
+                | NodeValue::Item(_)
+        ) {
+            return false;
+        }
+        for sibling in at.preceding_siblings().skip(1) {
+            if let NodeValue::HtmlInline(tag) = &sibling.data().value {
+                let tag = tag.trim_start().to_ascii_lowercase();
+                if tag.starts_with("</a") {
+                    break;
+                }
+                if tag.starts_with("<a")
+                    && tag[2..].starts_with(|c: char| c.is_ascii_whitespace() || c == '>')
+                {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Replace a text node by text and link nodes, linking each range to its target's page.
@@ -287,6 +345,245 @@ fn plain_text<'a>(node: comrak::Node<'a>) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Addresses an `<iframe>` may show with `raw_html = "safe"`: YouTube's embed player (also its
+/// privacy-enhanced host) and Facebook's video plugin. A prefix up to the path, so neither the
+/// host nor the scheme can be changed (`https://www.youtube.com.evil.vn/` does not match).
+const EMBED_PREFIXES: &[&str] = &[
+    "https://www.youtube.com/embed/",
+    "https://www.youtube-nocookie.com/embed/",
+    "https://www.facebook.com/plugins/video.php?",
+    "https://web.facebook.com/plugins/video.php?",
+];
+
+/// Whether `src` (an `<iframe>`'s address, entities decoded) is an allowed video embed.
+pub fn is_allowed_embed(src: &str) -> bool {
+    let src = src.trim();
+    EMBED_PREFIXES.iter().any(|p| src.starts_with(p))
+        && !src.contains("..")
+        && !src
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+}
+
+/// Whether `url` (an `<img>` address) is `http(s)` or relative: no `data:`, `javascript:` or
+/// other scheme (a scheme is a colon before the first `/`, `?` or `#`).
+fn is_web_or_relative(url: &str) -> bool {
+    let url = url.trim();
+    let head = &url[..url.find(['/', '?', '#']).unwrap_or(url.len())];
+    match head.find(':') {
+        None => true,
+        Some(i) => ["http", "https"]
+            .iter()
+            .any(|s| head[..i].eq_ignore_ascii_case(s)),
+    }
+}
+
+/// The ammonia configuration of `raw_html = "safe"`, built once.
+fn cleaner() -> &'static ammonia::Builder<'static> {
+    static CLEANER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    CLEANER.get_or_init(|| {
+        use std::collections::{HashMap, HashSet};
+        let set = |items: &[&'static str]| items.iter().copied().collect::<HashSet<_>>();
+        let mut b = ammonia::Builder::empty();
+        b.tags(set(&[
+            // What comrak writes for Markdown (footnotes included).
+            "p",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "pre",
+            "code",
+            "em",
+            "strong",
+            "del",
+            "a",
+            "img",
+            "hr",
+            "br",
+            "table",
+            "thead",
+            "tbody",
+            "tfoot",
+            "tr",
+            "th",
+            "td",
+            "sup",
+            "section",
+            // Common formatting an editor pastes.
+            "b",
+            "i",
+            "u",
+            "s",
+            "sub",
+            "small",
+            "mark",
+            "ins",
+            "abbr",
+            "cite",
+            "q",
+            "span",
+            "div",
+            "dl",
+            "dt",
+            "dd",
+            "caption",
+            "colgroup",
+            "col",
+            "figure",
+            "figcaption",
+            // Video embeds: only an allowed `src` survives (see `attribute_filter`), and
+            // `harden` removes every iframe left without one.
+            "iframe",
+        ]))
+        .clean_content_tags(set(&[
+            "script", "style", "object", "embed", "form", "template", "svg", "math", "noscript",
+            "textarea", "select", "button",
+        ]))
+        .generic_attributes(set(&["title", "lang", "dir"]))
+        .tag_attributes(HashMap::from([
+            (
+                "a",
+                set(&[
+                    "href",
+                    "id",
+                    "aria-label",
+                    "data-footnote-ref",
+                    "data-footnote-backref",
+                ]),
+            ),
+            ("img", set(&["src", "alt", "width", "height"])),
+            ("ol", set(&["start"])),
+            ("li", set(&["id"])),
+            ("sup", set(&["id"])),
+            ("section", set(&["data-footnotes"])),
+            ("th", set(&["align", "colspan", "rowspan", "scope"])),
+            ("td", set(&["align", "colspan", "rowspan"])),
+            ("col", set(&["span"])),
+            ("colgroup", set(&["span"])),
+            ("iframe", set(&["src", "width", "height"])),
+        ]))
+        .allowed_classes(HashMap::from([
+            ("a", set(&["footnote-ref", "footnote-backref"])),
+            ("section", set(&["footnotes"])),
+        ]))
+        .set_tag_attribute_values(HashMap::from([(
+            "iframe",
+            HashMap::from([
+                ("loading", "lazy"),
+                ("allowfullscreen", ""),
+                ("referrerpolicy", "strict-origin-when-cross-origin"),
+                (
+                    "allow",
+                    "accelerometer; clipboard-write; encrypted-media; gyroscope; \
+                     picture-in-picture; web-share",
+                ),
+                (
+                    "sandbox",
+                    "allow-scripts allow-same-origin allow-presentation allow-popups \
+                     allow-popups-to-escape-sandbox",
+                ),
+                ("frameborder", "0"),
+            ]),
+        )]))
+        // Links: web, mail, phone, and the tokens of links between content files.
+        .url_schemes(set(&[
+            "http",
+            "https",
+            "mailto",
+            "tel",
+            "bantin-content-link",
+        ]))
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(None)
+        .strip_comments(true)
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("iframe", "src") => is_allowed_embed(value).then(|| value.trim().into()),
+            ("img", "src") => is_web_or_relative(value).then_some(value.into()),
+            _ => Some(value.into()),
+        });
+        b
+    })
+}
+
+/// Clean a body rendered with its raw HTML (`raw_html = "safe"`): ammonia keeps the allowlist
+/// of [`cleaner`], then [`harden`] removes frames without an allowed address.
+pub fn sanitize(html: &str) -> String {
+    harden(&cleaner().clean(html).to_string())
+}
+
+/// Finish ammonia's output for the string-level passes that follow (links, responsive images):
+/// `<` and `>` inside attribute values become `&lt;` and `&gt;` (html5ever writes them as is,
+/// and a pass looking for a tag's end at the first `>` would otherwise cut the tag there and
+/// turn the rest of the value into markup), an `<iframe>` without `src` (its address was not
+/// allowed) is removed, and every iframe's content (fallback text, never shown) is dropped.
+///
+/// Hand-written because it reads html5ever's own serialisation, which is regular: every
+/// attribute value is double-quoted with `"` escaped, `<` in text is always `&lt;`, and the
+/// only raw-text element ammonia lets through is `<iframe>`, whose content ends at the first
+/// `</iframe>`.
+fn harden(html: &str) -> String {
+    const IFRAME_END: &str = "</iframe>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        // The tag, up to its `>` outside quotes.
+        let mut quoted = false;
+        let mut end = None;
+        for (i, c) in rest.char_indices().skip(1) {
+            match c {
+                '"' => quoted = !quoted,
+                '>' if !quoted => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            // Never produced by the serialiser; drop the broken rest rather than guess.
+            return out;
+        };
+        let tag = &rest[..=end];
+        rest = &rest[end + 1..];
+        let mut quoted = false;
+        let mut clean = String::with_capacity(tag.len());
+        for c in tag.chars() {
+            match c {
+                '"' => {
+                    quoted = !quoted;
+                    clean.push(c);
+                }
+                '<' if quoted => clean.push_str("&lt;"),
+                '>' if quoted => clean.push_str("&gt;"),
+                _ => clean.push(c),
+            }
+        }
+        if tag.starts_with("<iframe") && tag[7..].starts_with([' ', '>', '/']) {
+            let close = rest
+                .find(IFRAME_END)
+                .map_or(rest.len(), |i| i + IFRAME_END.len());
+            rest = &rest[close..];
+            if clean.contains(" src=\"") {
+                out.push_str(&clean);
+                out.push_str(IFRAME_END);
+            }
+            continue;
+        }
+        out.push_str(&clean);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Cut `text` to at most `max_chars` characters at a word boundary, adding "…" when cut.
@@ -431,6 +728,184 @@ mod tests {
         let r = render_root("Xin chào <script>alert(1)</script>\n\n<div onclick=x>a</div>\n");
         assert!(!r.html.contains("<script>"));
         assert!(!r.html.contains("<div"));
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text_by_default() {
+        let r = render_root("Chữ <b>đậm</b>\n\n<div class=\"x\">\nKhối <i>HTML</i>\n</div>\n");
+        assert!(r.html.contains("Chữ &lt;b&gt;đậm&lt;/b&gt;"), "{}", r.html);
+        assert!(
+            r.html.contains("&lt;div class=&quot;x&quot;&gt;\nKhối"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<b>") && !r.html.contains("<div"));
+    }
+
+    fn safe(body: &str) -> String {
+        render_html(body, "/", RawHtml::Safe, None).html.to_string()
+    }
+
+    #[test]
+    fn safe_raw_html_keeps_formatting_and_drops_the_dangerous() {
+        let html = safe(concat!(
+            "Chữ <b>đậm</b>, <u>gạch</u>, H<sub>2</sub>O <span style=\"color:red\" onclick=\"x()\">đỏ</span>",
+            " <a href=\"javascript:alert(1)\">xấu</a> <a href=\"https://x.vn/\" onmouseover=\"x()\">tốt</a>",
+            " <a href=\"mailto:a@b.vn\">thư</a> <img src=\"data:text/html,x\" alt=\"d\"> <img src=\"a.jpg\" onerror=\"x()\" alt=\"a\">\n\n",
+            "<script>alert(1)</script>\n\n<form action=\"/x\"><input name=\"a\"></form>\n\n",
+            "<table><tr><td colspan=\"2\">Ô</td></tr></table>\n\n",
+            "<object data=\"x.swf\"></object><embed src=\"x.swf\">\n\n",
+            "[md](javascript:alert(2)) **đậm**\n",
+        ));
+        for kept in [
+            "<b>đậm</b>",
+            "<u>gạch</u>",
+            "<sub>2</sub>",
+            "<span>đỏ</span>",
+            "<a href=\"https://x.vn/\">tốt</a>",
+            "<a href=\"mailto:a@b.vn\">thư</a>",
+            "<img alt=\"d\">",
+            "<img src=\"a.jpg\" alt=\"a\">",
+            "<td colspan=\"2\">Ô</td>",
+            "<strong>đậm</strong>",
+        ] {
+            assert!(html.contains(kept), "{kept} in {html}");
+        }
+        for gone in [
+            "script",
+            "alert",
+            "onclick",
+            "onerror",
+            "onmouseover",
+            "style",
+            "javascript",
+            "<form",
+            "<input",
+            "<object",
+            "<embed",
+            "swf",
+        ] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+    }
+
+    #[test]
+    fn only_youtube_and_facebook_frames_are_kept_with_safe_attributes() {
+        let html = safe(concat!(
+            "<iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/abc?si=x&amp;t=1\" ",
+            "title=\"YouTube\" frameborder=\"1\" allow=\"camera\" onload=\"x()\" style=\"border:0\">dự phòng</iframe>\n\n",
+            "<iframe src=\"https://www.facebook.com/plugins/video.php?href=https%3A%2F%2Fwww.facebook.com%2Fx\"></iframe>\n\n",
+            "<iframe src=\"https://evil.vn/embed/\">a</iframe>\n\n",
+            "<iframe src=\"https://www.youtube.com.evil.vn/embed/x\"></iframe>\n\n",
+            "<iframe src=\"javascript:alert(1)\"></iframe><iframe srcdoc=\"&lt;script&gt;\"></iframe>\n\n",
+            "<iframe src=\"http://www.youtube.com/embed/x\"></iframe>\n",
+        ));
+        assert_eq!(html.matches("<iframe").count(), 2, "{html}");
+        assert_eq!(html.matches("</iframe>").count(), 2, "{html}");
+        assert!(
+            html.contains("src=\"https://www.youtube.com/embed/abc?si=x&amp;t=1\""),
+            "{html}"
+        );
+        assert!(html.contains("width=\"560\" height=\"315\""), "{html}");
+        for forced in [
+            "loading=\"lazy\"",
+            "allowfullscreen=\"\"",
+            "referrerpolicy=\"strict-origin-when-cross-origin\"",
+            "sandbox=\"allow-scripts allow-same-origin",
+            "frameborder=\"0\"",
+        ] {
+            assert_eq!(html.matches(forced).count(), 2, "{forced} in {html}");
+        }
+        for gone in [
+            "evil",
+            "javascript",
+            "srcdoc",
+            "onload",
+            "style",
+            "camera",
+            "dự phòng",
+            "http://",
+        ] {
+            assert!(!html.contains(gone), "{gone} in {html}");
+        }
+    }
+
+    #[test]
+    fn markup_inside_attribute_values_cannot_escape_later_passes() {
+        let html = safe(
+            "<img src=\"a.jpg\" alt=\"x><script>alert(1)</script>\"> <a href=\"/x\" title=\"a>b\">c</a>",
+        );
+        assert!(
+            html.contains("alt=\"x&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""),
+            "{html}"
+        );
+        assert!(html.contains("title=\"a&gt;b\""), "{html}");
+        // The responsive-image pass looks for a tag's end at its first `>`.
+        assert!(!crate::images::rewrite_body(&html, &[]).contains("<script"));
+    }
+
+    #[test]
+    fn unclosed_raw_html_cannot_swallow_the_page() {
+        let html = safe("<div><table><tr><td>a\n\n<b>đậm\n");
+        assert!(
+            html.ends_with("</div>") || html.ends_with("</div>\n"),
+            "{html}"
+        );
+        assert_eq!(html.matches("<b>").count(), html.matches("</b>").count());
+    }
+
+    #[test]
+    fn mentions_work_around_raw_html() {
+        let (idx, paths) = index();
+        let scan = MentionScan {
+            index: &idx,
+            paths: &paths,
+            link: true,
+            exclude: &[],
+            byline: false,
+        };
+        for raw in [RawHtml::Escape, RawHtml::Safe] {
+            let r = render_html(
+                "Đồng chí <b>Lưu Thanh Bình</b> và <a href=\"https://x.vn/\">UBND phường</a>, UBND phường.",
+                "/",
+                raw,
+                Some(&scan),
+            );
+            assert_eq!(r.mentions, vec![0, 2], "{raw:?}");
+            assert!(
+                r.html
+                    .contains("<a href=\"/can-bo/luu-thanh-binh/\">Lưu Thanh Bình</a>"),
+                "{}",
+                r.html
+            );
+            // The name inside the raw link is not linked again (safe), the next one is.
+            assert_eq!(
+                r.html.matches("<a href=\"/don-vi/ubnd/\">").count(),
+                1,
+                "{}",
+                r.html
+            );
+            if raw == RawHtml::Safe {
+                assert!(
+                    r.html.contains(
+                        "<a href=\"https://x.vn/\">UBND phường</a>, <a href=\"/don-vi/ubnd/\">"
+                    ),
+                    "{}",
+                    r.html
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn content_links_survive_sanitising() {
+        let r = render_html("[bài](../2025/a.md#b) <i>x</i>", "/", RawHtml::Safe, None);
+        assert_eq!(r.links.len(), 1);
+        assert!(
+            r.html.contains("href=\"bantin-content-link:0#b\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

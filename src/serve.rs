@@ -4,40 +4,62 @@
 //! - Files are read from disk on every request (the watcher rewrites the folder between
 //!   requests); nothing is cached, and every answer carries `Cache-Control: no-store`.
 //! - A request path is percent-decoded segment by segment; any `..` or `.` segment, encoded
-//!   slash or backslash, NUL byte, empty segment or malformed escape is a 404, and so is any
-//!   file whose canonical path (symlinks followed) is not inside the canonical preview folder.
+//!   slash or backslash, NUL byte, empty segment, malformed escape or bytes that are not UTF-8
+//!   (overlong encodings included) is a 404, and so is any file whose canonical path (symlinks
+//!   followed) is not inside the canonical preview folder.
 //! - Every HTML answer carries [`RELOAD_SCRIPT`] just before its last `</body>`. The script
 //!   listens on `/__bantin/events` (server-sent events) for `reload` and `failed` events sent
 //!   through a [`Broadcaster`].
 //!
-//! Threads: tiny_http reads and parses each connection on its own thread, so slow or
-//! misbehaving clients never hold one of the [`WORKERS`] worker threads that answer parsed
-//! requests; each event stream gets its own small thread. [`Server::stop`] ends them all.
-//! tiny_http 0.12 sets no timeout and no size limit on a request head: a client that sends an
-//! endless header costs one tiny_http thread and the memory of what it sent, until it hangs up.
-//! That is acceptable for a preview answering this computer (and, with `--bind`, a few phones
-//! of the office network); it is not a server for the internet.
+//! The HTTP side is small and written here, on `std::net` with `httparse` for request heads,
+//! because the server must stay up whatever a client does (docs/security.md), which tiny_http
+//! 0.12 does not allow: it starts a thread for every connection without limit and sets no
+//! timeout and no size limit on a request head. Here:
+//! - one thread accepts; each connection is answered on a thread of its own, at most
+//!   [`MAX_CONNECTIONS`] at once (more are answered 503 at once and closed), and each event
+//!   stream (one per open tab, at most [`MAX_STREAMS`]) gives its connection slot back;
+//! - a request head must arrive within [`HEAD_TIMEOUT`] (408 otherwise: a client that sends
+//!   nothing, or one byte a second, holds a slot that long and no longer), its request line
+//!   within [`MAX_REQUEST_LINE`] bytes (414) and the whole head within [`MAX_HEAD`] bytes and
+//!   [`MAX_HEADERS`] headers (431); bodies are never read;
+//! - only GET and HEAD are answered (405), one request per connection (`Connection: close`);
+//! - the `Host` header must name this computer by address, `localhost` or a `.local` name, or
+//!   be the `--bind` name (421 otherwise), so a web page elsewhere cannot read the drafts
+//!   through a DNS name pointed at this computer (DNS rebinding).
 
-use std::io::{self, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
-
-use tiny_http::{Header, Method, Request, Response};
 
 use crate::error::Diagnostic;
 
 /// The path of the server-sent events stream.
 pub const EVENTS_PATH: &str = "/__bantin/events";
 
-/// Worker threads answering requests (file reads are quick; event streams have their own
-/// threads).
-pub const WORKERS: usize = 8;
+/// Connections answered at once (event streams not counted). A browser opens about six; the
+/// rest of the slots absorb clients that are slow to send their request.
+pub const MAX_CONNECTIONS: usize = 64;
+
+/// How long a client has to send its whole request head.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest request line accepted (414 beyond).
+pub const MAX_REQUEST_LINE: usize = 8 * 1024;
+
+/// The largest request head accepted (431 beyond).
+pub const MAX_HEAD: usize = 32 * 1024;
+
+/// The most header lines accepted (431 beyond).
+pub const MAX_HEADERS: usize = 64;
+
+/// How long a write to a client that does not read may block.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often an idle event stream sends a `: ping` comment, so dead connections are noticed.
 pub const PING_INTERVAL: Duration = Duration::from_secs(15);
@@ -53,6 +75,7 @@ const POLL: Duration = Duration::from_millis(200);
 const STOP_GRACE: Duration = Duration::from_secs(3);
 
 const HTML: &str = "text/html; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
 
 /// What the browser is told after a rebuild.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,23 +188,29 @@ pub enum ServeError {
 pub struct Server {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    http: Option<Arc<tiny_http::Server>>,
-    workers: Vec<JoinHandle<()>>,
+    accept: Option<JoinHandle<()>>,
 }
 
-/// What the worker and stream threads share.
+/// What the accepting, connection and stream threads share.
 struct Shared {
     root: PathBuf,
     events: Broadcaster,
     stop: AtomicBool,
-    streams: Mutex<Vec<JoinHandle<()>>>,
+    /// Connection threads (answering a request or writing an event stream).
+    threads: Mutex<Vec<JoinHandle<()>>>,
+    /// Connections being answered now (not event streams).
+    busy: AtomicUsize,
+    /// Event streams open now.
+    streams: AtomicUsize,
     ping: Duration,
+    /// The `--bind` address as written, lowercase: always a valid `Host`.
+    bind: String,
 }
 
 impl Server {
-    /// Bind `bind:port` (port 0: any free port, see [`Server::url`]), serve `root_dir` on
-    /// worker threads, return at once. `root_dir` need not exist yet: until it does, every
-    /// page is a 404 (carrying the reload script, so the tab reloads after the first build).
+    /// Bind `bind:port` (port 0: any free port, see [`Server::url`]), serve `root_dir`, return
+    /// at once. `root_dir` need not exist yet: until it does, every page is a 404 (carrying the
+    /// reload script, so the tab reloads after the first build).
     pub fn start(
         bind: &str,
         port: u16,
@@ -212,54 +241,33 @@ impl Server {
         let addr = listener
             .local_addr()
             .map_err(|e| bind_error(e.to_string()))?;
-        let http = tiny_http::Server::from_listener(listener, None)
+        let shared = Arc::new(Shared {
+            root: root_dir,
+            events,
+            stop: AtomicBool::new(false),
+            threads: Mutex::new(Vec::new()),
+            busy: AtomicUsize::new(0),
+            streams: AtomicUsize::new(0),
+            ping,
+            bind: bind.trim_matches(['[', ']']).to_ascii_lowercase(),
+        });
+        let accept_shared = shared.clone();
+        let accept = thread::Builder::new()
+            .name("bantin-serve".into())
+            .spawn(move || accept_loop(&listener, &accept_shared))
             .map_err(|e| bind_error(e.to_string()))?;
-        let http = Arc::new(http);
-        let mut server = Server {
+        Ok(Server {
             addr,
-            shared: Arc::new(Shared {
-                root: root_dir,
-                events,
-                stop: AtomicBool::new(false),
-                streams: Mutex::new(Vec::new()),
-                ping,
-            }),
-            http: Some(http.clone()),
-            workers: Vec::with_capacity(WORKERS + 1),
-        };
-        for i in 0..WORKERS {
-            let http = http.clone();
-            let shared = server.shared.clone();
-            let spawned = thread::Builder::new()
-                .name(format!("bantin-serve-{i}"))
-                .spawn(move || work(&http, &shared));
-            match spawned {
-                Ok(handle) => server.workers.push(handle),
-                // Dropping `server` stops the threads already started.
-                Err(e) => return Err(bind_error(e.to_string())),
-            }
-        }
-        let shared = server.shared.clone();
-        let target = loopback(addr);
-        let spawned = thread::Builder::new()
-            .name("bantin-serve-nudge".into())
-            .stack_size(64 * 1024)
-            .spawn(move || nudge(target, &shared));
-        match spawned {
-            Ok(handle) => server.workers.push(handle),
-            Err(e) => return Err(bind_error(e.to_string())),
-        }
-        Ok(server)
+            shared,
+            accept: Some(accept),
+        })
     }
 
     /// The address to open in a browser, e.g. `http://127.0.0.1:1111/` (with the real port
     /// when started on port 0). Bound to every interface (`0.0.0.0`, `::`), it names this
-    /// computer (`127.0.0.1`, `[::1]`).
+    /// computer (`127.0.0.1`, `[::1]`): a browser cannot open `0.0.0.0`.
     pub fn url(&self) -> String {
-        match loopback(self.addr) {
-            SocketAddr::V4(a) => format!("http://{}:{}/", a.ip(), a.port()),
-            SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
-        }
+        url_of(loopback(self.addr))
     }
 
     /// The socket address the server listens on.
@@ -275,28 +283,23 @@ impl Server {
 
     fn shutdown(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        if let Some(http) = &self.http {
-            for _ in &self.workers {
-                http.unblock();
-            }
-        }
+        // The accepting thread waits in `accept`: a connection wakes it to see `stop`.
+        let _ = TcpStream::connect_timeout(&loopback(self.addr), Duration::from_secs(1));
         let deadline = Instant::now() + STOP_GRACE;
-        let mut handles: Vec<JoinHandle<()>> = self.workers.drain(..).collect();
+        let mut handles: Vec<JoinHandle<()>> = self.accept.take().into_iter().collect();
         while Instant::now() < deadline {
-            handles.extend(lock(&self.shared.streams).drain(..));
+            handles.extend(lock(&self.shared.threads).drain(..));
             if handles.iter().all(JoinHandle::is_finished) {
                 break;
             }
             thread::sleep(Duration::from_millis(10));
         }
-        handles.extend(lock(&self.shared.streams).drain(..));
+        handles.extend(lock(&self.shared.threads).drain(..));
         for handle in handles {
             if handle.is_finished() {
                 let _ = handle.join();
             }
         }
-        // The last reference closes the listening socket (once stuck threads, if any, end).
-        self.http = None;
     }
 }
 
@@ -306,32 +309,11 @@ impl Drop for Server {
     }
 }
 
-/// How often [`nudge`] connects to the server.
-const NUDGE: Duration = Duration::from_millis(250);
-
-/// Work around a lost wake-up in tiny_http 0.12: its accept thread hands each new connection to
-/// a thread pool, which queues the connection when it believes a thread is idle; when several
-/// connections arrive at once (a browser loading a page opens up to six), that count is stale,
-/// and a queued connection waits until some pool thread finishes its own connection. A
-/// browser's idle keep-alive connection, an event stream or a client that never finishes its
-/// request can hold a pool thread for minutes, so a page could hang that long. A pool thread
-/// takes queued connections whenever it finishes one, and a new connection gets a new thread
-/// when none is idle: so a connection that closes at once, made every [`NUDGE`], starts a
-/// thread that takes the queued connections in turn. A queued connection then waits at most
-/// one nudge per long-lived connection queued ahead of it (none, in a browser's normal use).
-/// Without this, `tests::bad_and_slow_clients_do_not_stop_the_server` hung in about one run in
-/// three on the request sent after a burst of slow clients.
-fn nudge(addr: SocketAddr, shared: &Shared) {
-    let mut next = Instant::now() + NUDGE;
-    while !shared.stop.load(Ordering::SeqCst) {
-        let now = Instant::now();
-        if now < next {
-            thread::sleep((next - now).min(POLL));
-            continue;
-        }
-        next = now + NUDGE;
-        // Closed at once: tiny_http reads end-of-stream and drops the connection.
-        let _ = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+/// `http://host:port/` for a socket address.
+fn url_of(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => format!("http://{}:{}/", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
     }
 }
 
@@ -342,6 +324,26 @@ fn loopback(addr: SocketAddr) -> SocketAddr {
         IpAddr::V6(ip) if ip.is_unspecified() => (Ipv6Addr::LOCALHOST, addr.port()).into(),
         _ => addr,
     }
+}
+
+/// Whether `bind` (as given to `--bind`) lets only this computer in.
+pub fn is_loopback(bind: &str) -> bool {
+    let bind = bind.trim_matches(['[', ']']);
+    bind.eq_ignore_ascii_case("localhost")
+        || bind.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// For a server bound to every interface (`0.0.0.0`, `::`), the address other machines of the
+/// network most likely reach it at (`http://192.168.1.20:1111/`): the local address the system
+/// would use to reach the internet. Nothing is sent (a UDP socket only chooses a route).
+pub fn network_url(addr: SocketAddr) -> Option<String> {
+    if !addr.ip().is_unspecified() {
+        return None;
+    }
+    let socket = std::net::UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).ok()?;
+    socket.connect((Ipv4Addr::new(192, 0, 2, 1), 9)).ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then(|| url_of((ip, addr.port()).into()))
 }
 
 /// `addr:port` as written in a URL (`[::1]:1111` for IPv6).
@@ -357,38 +359,193 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// One worker: answer parsed requests until stopped.
-fn work(http: &tiny_http::Server, shared: &Arc<Shared>) {
-    while !shared.stop.load(Ordering::SeqCst) {
-        match http.recv_timeout(POLL) {
-            // A bug must not cost a worker: the request is answered 500 when dropped.
-            Ok(Some(request)) => {
-                let _ = catch_unwind(AssertUnwindSafe(|| handle(request, shared)));
+/// One taken place of a counted pool, given back when dropped (panics included).
+struct Slot<'a>(&'a AtomicUsize);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Take a place in `pool` if fewer than `max` are taken.
+fn take_slot(pool: &AtomicUsize, max: usize) -> Option<Slot<'_>> {
+    pool.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+        (n < max).then_some(n + 1)
+    })
+    .ok()
+    .map(|_| Slot(pool))
+}
+
+/// Accept connections until stopped; answer each on a thread of its own, within the limits.
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+    for conn in listener.incoming() {
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let stream = match conn {
+            Ok(s) => s,
+            // Out of file descriptors, a connection reset while queued: wait a little.
+            Err(_) => {
+                thread::sleep(Duration::from_millis(20));
+                continue;
             }
-            Ok(None) => {}
-            // tiny_http reports a failed accept here (its accept thread then ends).
-            Err(_) => thread::sleep(POLL),
+        };
+        let mut threads = lock(&shared.threads);
+        // Finished threads are detached (dropping a handle does not stop its thread).
+        threads.retain(|h| !h.is_finished());
+        // The place taken is given back by the connection thread's own `Slot`.
+        let taken = take_slot(&shared.busy, MAX_CONNECTIONS).map(std::mem::forget);
+        if taken.is_none() {
+            drop(threads);
+            refuse_busy(stream);
+            continue;
+        }
+        let conn_shared = shared.clone();
+        let spawned = thread::Builder::new()
+            .name("bantin-serve-conn".into())
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let slot = Slot(&conn_shared.busy);
+                let _ = catch_unwind(AssertUnwindSafe(|| connection(stream, &conn_shared, slot)));
+            });
+        match spawned {
+            Ok(handle) => threads.push(handle),
+            // The stream went with the closure and is closed; give the slot back.
+            Err(_) => {
+                shared.busy.fetch_sub(1, Ordering::SeqCst);
+            }
         }
     }
 }
 
-fn handle(request: Request, shared: &Arc<Shared>) {
-    let get = match request.method() {
-        Method::Get => true,
-        Method::Head => false,
-        _ => {
-            let reply = Reply {
-                status: 405,
-                content_type: "text/plain; charset=utf-8",
-                body: "Máy chủ xem thử chỉ nhận yêu cầu GET và HEAD.\n".into(),
-                location: None,
-            };
-            return respond(request, reply);
+/// Every slot is taken: say so at once and close (never wait on this client).
+fn refuse_busy(mut stream: TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let reply = Reply::text(
+        503,
+        "Máy chủ xem thử đang bận (quá nhiều kết nối cùng lúc); hãy tải lại trang sau giây lát.\n",
+    );
+    write_reply(&mut stream, &reply, true);
+}
+
+/// A request head, as far as it matters here.
+#[derive(Debug)]
+struct Head {
+    method: String,
+    target: String,
+    host: Option<String>,
+}
+
+/// Read and parse one request head within the limits; `Err(None)` when the client went away
+/// (or the server is stopping), `Err(Some(status))` for a head refused with `status`.
+fn read_head(stream: &mut TcpStream, stop: &AtomicBool) -> Result<Head, Option<u16>> {
+    let deadline = Instant::now() + HEAD_TIMEOUT;
+    let mut buf: Vec<u8> = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    loop {
+        if !buf.is_empty() {
+            let line = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+            if line > MAX_REQUEST_LINE {
+                return Err(Some(414));
+            }
+            let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut request = httparse::Request::new(&mut headers);
+            match request.parse(&buf) {
+                Ok(httparse::Status::Complete(_)) => {
+                    let host = request
+                        .headers
+                        .iter()
+                        .find(|h| h.name.eq_ignore_ascii_case("host"))
+                        .map(|h| String::from_utf8_lossy(h.value).into_owned());
+                    return Ok(Head {
+                        method: request.method.unwrap_or_default().to_string(),
+                        target: request.path.unwrap_or_default().to_string(),
+                        host,
+                    });
+                }
+                Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => return Err(Some(431)),
+                Ok(httparse::Status::Partial) => {}
+                Err(httparse::Error::TooManyHeaders) => return Err(Some(431)),
+                Err(_) => return Err(Some(400)),
+            }
+        }
+        if stop.load(Ordering::SeqCst) {
+            return Err(None);
+        }
+        if Instant::now() >= deadline {
+            return Err(Some(408));
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return Err(None),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
+                ) => {}
+            Err(_) => return Err(None),
+        }
+    }
+}
+
+/// Whether a `Host` header names this server in a way no other site can: an IP address,
+/// `localhost` (or a name under it), a `.local` name of the office network, or the `--bind`
+/// name itself. A missing `Host` (HTTP/1.0 tools) is fine: browsers always send one.
+fn host_allowed(host: Option<&str>, bind: &str) -> bool {
+    let Some(host) = host else {
+        return true;
+    };
+    let host = host.trim().to_ascii_lowercase();
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host.as_str(),
+        },
+    };
+    let name = name.trim_end_matches('.');
+    name.parse::<IpAddr>().is_ok()
+        || name == "localhost"
+        || name.ends_with(".localhost")
+        || name.ends_with(".local")
+        || (!name.is_empty() && name == bind)
+}
+
+/// Answer one connection: read its request, answer it, close.
+fn connection(mut stream: TcpStream, shared: &Shared, slot: Slot<'_>) {
+    let _ = stream.set_read_timeout(Some(POLL));
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let head = match read_head(&mut stream, &shared.stop) {
+        Ok(head) => head,
+        Err(None) => return,
+        Err(Some(status)) => {
+            let reply = Reply::text(status, refusal_text(status));
+            return finish(stream, &reply, true);
         }
     };
-    if target_path(request.url()) == Some(EVENTS_PATH) {
+    let get = match head.method.as_str() {
+        "GET" => true,
+        "HEAD" => false,
+        _ => {
+            let reply = Reply::text(405, "Máy chủ xem thử chỉ nhận yêu cầu GET và HEAD.\n");
+            return finish(stream, &reply, true);
+        }
+    };
+    if !host_allowed(head.host.as_deref(), &shared.bind) {
+        let reply = Reply::text(
+            421,
+            "Máy chủ xem thử chỉ trả lời khi được gọi bằng địa chỉ IP của máy (ví dụ \
+             http://127.0.0.1:1111/) hoặc localhost.\n",
+        );
+        return finish(stream, &reply, get);
+    }
+    if target_path(&head.target) == Some(EVENTS_PATH) {
         if get {
-            open_stream(request, shared);
+            open_stream(stream, shared, slot);
         } else {
             let reply = Reply {
                 status: 200,
@@ -396,15 +553,97 @@ fn handle(request: Request, shared: &Arc<Shared>) {
                 body: Vec::new(),
                 location: None,
             };
-            respond(request, reply);
+            finish(stream, &reply, false);
         }
         return;
     }
-    let reply = reply_for(&shared.root, request.url());
-    respond(request, reply);
+    let reply = reply_for(&shared.root, &head.target);
+    finish(stream, &reply, get);
 }
 
-/// An answer to a file request.
+/// What a refused request head is told.
+fn refusal_text(status: u16) -> &'static str {
+    match status {
+        408 => "Yêu cầu đến quá chậm.\n",
+        414 => "Địa chỉ yêu cầu quá dài.\n",
+        431 => "Phần đầu yêu cầu quá lớn.\n",
+        _ => "Yêu cầu không hợp lệ.\n",
+    }
+}
+
+/// Write `reply` and close the connection gracefully: what the client still sends (a body
+/// never read) is drained briefly, so closing does not reset the connection before the client
+/// has read the answer.
+fn finish(mut stream: TcpStream, reply: &Reply, with_body: bool) {
+    write_reply(&mut stream, reply, with_body);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let until = Instant::now() + Duration::from_secs(1);
+    let mut sink = [0u8; 4096];
+    let mut drained = 0;
+    while Instant::now() < until && drained < 64 * 1024 {
+        match stream.read(&mut sink) {
+            Ok(0) => break,
+            Ok(n) => drained += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+}
+
+/// The HTTP reason phrase of the statuses used here.
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        414 => "URI Too Long",
+        421 => "Misdirected Request",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Error",
+    }
+}
+
+/// Write the status line, headers and (unless HEAD) the body. A client that went away is no
+/// error of ours.
+fn write_reply(stream: &mut TcpStream, reply: &Reply, with_body: bool) {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\
+         X-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+        reply.status,
+        reason(reply.status),
+        reply.content_type,
+        reply.body.len()
+    );
+    if let Some(location) = &reply.location {
+        head.push_str(&format!("Location: {location}\r\n"));
+    }
+    if reply.status == 405 {
+        head.push_str("Allow: GET, HEAD\r\n");
+    }
+    if reply.status == 503 {
+        head.push_str("Retry-After: 1\r\n");
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    if with_body {
+        let _ = stream.write_all(&reply.body);
+    }
+    let _ = stream.flush();
+}
+
+/// An answer to a request.
 #[derive(Debug)]
 struct Reply {
     status: u16,
@@ -413,29 +652,15 @@ struct Reply {
     location: Option<String>,
 }
 
-fn respond(request: Request, reply: Reply) {
-    let mut headers = vec![
-        ("Content-Type", reply.content_type.to_string()),
-        ("Cache-Control", "no-store".to_string()),
-        ("X-Content-Type-Options", "nosniff".to_string()),
-    ];
-    if let Some(location) = reply.location {
-        headers.push(("Location", location));
-    }
-    if reply.status == 405 {
-        headers.push(("Allow", "GET, HEAD".to_string()));
-    }
-    // Always a Content-Length (tiny_http would switch big files to chunked encoding).
-    let mut response = Response::from_data(reply.body)
-        .with_status_code(reply.status)
-        .with_chunked_threshold(usize::MAX);
-    for (name, value) in headers {
-        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
+impl Reply {
+    fn text(status: u16, text: &str) -> Reply {
+        Reply {
+            status,
+            content_type: TEXT,
+            body: text.as_bytes().to_vec(),
+            location: None,
         }
     }
-    // A client that went away is no error of ours.
-    let _ = request.respond(response);
 }
 
 /// The answer to `GET url`, read from `root` now.
@@ -691,42 +916,22 @@ fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
     html
 }
 
-/// Hand a `GET /__bantin/events` to a stream thread of its own.
-fn open_stream(request: Request, shared: &Arc<Shared>) {
-    let mut streams = lock(&shared.streams);
-    let (done, running): (Vec<_>, Vec<_>) = streams.drain(..).partition(|h| h.is_finished());
-    *streams = running;
-    for handle in done {
-        let _ = handle.join();
-    }
-    if streams.len() >= MAX_STREAMS {
-        drop(streams);
-        let reply = Reply {
-            status: 503,
-            content_type: "text/plain; charset=utf-8",
-            body: "Quá nhiều thẻ đang mở trang xem thử; hãy đóng bớt.\n".into(),
-            location: None,
-        };
-        return respond(request, reply);
-    }
+/// Turn a `GET /__bantin/events` connection into an event stream: it gives its request slot
+/// back (a tab keeps its stream open for as long as it is open) and takes a stream slot.
+fn open_stream(mut stream: TcpStream, shared: &Shared, slot: Slot<'_>) {
+    let Some(_stream_slot) = take_slot(&shared.streams, MAX_STREAMS) else {
+        let reply = Reply::text(503, "Quá nhiều thẻ đang mở trang xem thử; hãy đóng bớt.\n");
+        return finish(stream, &reply, true);
+    };
+    drop(slot);
     let (events, remembered) = shared.events.subscribe();
-    let writer = request.into_writer();
-    let stream_shared = shared.clone();
-    let spawned = thread::Builder::new()
-        .name("bantin-events".into())
-        .stack_size(256 * 1024)
-        .spawn(move || stream_events(writer, &events, remembered, &stream_shared));
-    // If no thread could be made, the writer is dropped and the browser retries later.
-    if let Ok(handle) = spawned {
-        streams.push(handle);
-    }
+    stream_events(&mut stream, &events, remembered, shared);
 }
 
-/// Write one event stream until the client goes away or the server stops. tiny_http's
-/// `respond` would buffer a streamed body, so the response head is written by hand and every
-/// event is flushed at once.
+/// Write one event stream until the client goes away or the server stops; every event is
+/// flushed at once.
 fn stream_events(
-    mut out: Box<dyn Write + Send>,
+    out: &mut impl Write,
     events: &Receiver<Event>,
     remembered: Option<Event>,
     shared: &Shared,
@@ -1315,14 +1520,10 @@ mod tests {
         }
         assert_eq!(events.subscribers(), 0);
         let deadline = Instant::now() + Duration::from_secs(5);
-        while lock(&server.shared.streams)
-            .iter()
-            .any(|h| !h.is_finished())
-            && Instant::now() < deadline
-        {
+        while server.shared.streams.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(20));
         }
-        assert!(lock(&server.shared.streams).iter().all(|h| h.is_finished()));
+        assert_eq!(server.shared.streams.load(Ordering::SeqCst), 0);
         assert_eq!(get(&server, "/").status, 200);
     }
 
@@ -1354,8 +1555,8 @@ mod tests {
     fn bad_and_slow_clients_do_not_stop_the_server() {
         let dir = site();
         let (server, events) = start(&dir);
-        // More slow clients (half a request, then silence) than there are workers.
-        let slow: Vec<TcpStream> = (0..WORKERS + 4)
+        // Many slow clients (half a request, then silence), short of the limit.
+        let slow: Vec<TcpStream> = (0..MAX_CONNECTIONS - 8)
             .map(|_| {
                 let mut s = connect(&server);
                 s.write_all(b"GET / HT").unwrap();
@@ -1410,6 +1611,165 @@ mod tests {
             started.elapsed()
         );
         drop(slow);
+    }
+
+    /// Send raw bytes, read the whole answer; the status (0 when none came).
+    fn raw(server: &Server, bytes: &[u8]) -> (u16, String) {
+        let mut s = connect(server);
+        let _ = s.write_all(bytes);
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, answer)
+    }
+
+    #[test]
+    fn overlong_request_lines_and_heads_are_refused() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        let long = format!(
+            "GET /{} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+            "a".repeat(MAX_REQUEST_LINE)
+        );
+        assert_eq!(raw(&server, long.as_bytes()).0, 414);
+        // Without its end, too: the server does not wait for the rest.
+        let endless = format!("GET /{}", "a".repeat(MAX_REQUEST_LINE + 10));
+        assert_eq!(raw(&server, endless.as_bytes()).0, 414);
+        let many: String = (0..MAX_HEADERS + 1)
+            .map(|i| format!("X-{i}: v\r\n"))
+            .collect();
+        let req = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n{many}\r\n");
+        assert_eq!(raw(&server, req.as_bytes()).0, 431);
+        let big = format!(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {}\r\n",
+            "v".repeat(MAX_HEAD)
+        );
+        assert_eq!(raw(&server, big.as_bytes()).0, 431);
+        for (bytes, status) in [
+            (&b"GET / HTTP/9.9\r\n\r\n"[..], 400),
+            (b"\x00\x01\x02\r\n\r\n", 400),
+            (b"GET /a b c HTTP/1.1\r\n\r\n", 400),
+        ] {
+            assert_eq!(raw(&server, bytes).0, status, "{bytes:?}");
+        }
+        assert_eq!(get(&server, "/").status, 200);
+    }
+
+    #[test]
+    fn encoded_traversal_is_refused() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        for path in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2e%2e%2fsecret.txt",
+            "/%252e%252e/secret.txt",
+            "/%252e%252e%252fsecret.txt",
+            "/..%2fsecret.txt",
+            "/..%5csecret.txt",
+            "/..\\secret.txt",
+            "/.%2e/secret.txt",
+            "/%c0%ae%c0%ae/secret.txt",
+            "/%c0%ae%c0%ae%c0%afsecret.txt",
+            "/%e0%80%ae%e0%80%ae/secret.txt",
+            "/index.html%00.txt",
+            "/%00/../secret.txt",
+            "//secret.txt",
+            "/./../secret.txt",
+        ] {
+            let r = get(&server, path);
+            assert!(matches!(r.status, 400 | 404), "{path}: {}", r.status);
+            assert!(!r.body.contains(SECRET), "{path}");
+        }
+        assert_eq!(get(&server, "/").status, 200);
+    }
+
+    #[test]
+    fn only_this_computers_names_are_answered() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        let with_host = |host: &str| {
+            raw(
+                &server,
+                format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
+            )
+        };
+        for host in [
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "[::1]:1111",
+            "192.168.1.20:1111",
+            "may-van-phong.local",
+        ] {
+            assert_eq!(with_host(host).0, 200, "{host}");
+        }
+        // A name pointed at this computer by someone else's DNS (rebinding).
+        for host in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+            "",
+        ] {
+            let (status, answer) = with_host(host);
+            assert_eq!(status, 421, "{host}");
+            assert!(!answer.contains("Trang chủ"), "{host}");
+        }
+    }
+
+    #[test]
+    fn a_full_server_says_busy_at_once_and_recovers() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        // Every slot held by a client that sends nothing, or one byte now and then.
+        let mut silent: Vec<TcpStream> = (0..MAX_CONNECTIONS).map(|_| connect(&server)).collect();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while server.shared.busy.load(Ordering::SeqCst) < MAX_CONNECTIONS {
+            assert!(Instant::now() < deadline, "the slots never filled");
+            thread::sleep(Duration::from_millis(10));
+        }
+        for s in silent.iter_mut().take(4) {
+            s.write_all(b"G").unwrap();
+        }
+        // The next client is told at once, not left waiting.
+        let (status, answer) = raw(&server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assert_eq!(status, 503, "{answer}");
+        assert!(answer.contains("Retry-After: 1"), "{answer}");
+        // When the slow clients go, the server answers again.
+        drop(silent);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match get(&server, "/").status {
+                200 => break,
+                503 if Instant::now() < deadline => thread::sleep(Duration::from_millis(20)),
+                other => panic!("{other}"),
+            }
+        }
+        // Every slot comes back (the last answered connection closes in the background).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while server.shared.busy.load(Ordering::SeqCst) > 0 {
+            assert!(Instant::now() < deadline, "slots never given back");
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn a_client_too_slow_to_send_its_request_is_timed_out() {
+        let dir = site();
+        let (server, _events) = start(&dir);
+        let mut s = connect(&server);
+        s.set_read_timeout(Some(HEAD_TIMEOUT * 3)).unwrap();
+        s.write_all(b"GET / HT").unwrap();
+        // Meanwhile others are answered.
+        assert_eq!(get(&server, "/").status, 200);
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
     }
 
     #[test]

@@ -959,7 +959,7 @@ fn resolve_article(
             None => {
                 problems.push(
                     file,
-                    Problem::MissingFile { path: src.clone() },
+                    crate::images::not_found_problem(src),
                     locate(doc, src),
                 );
                 None
@@ -978,13 +978,7 @@ fn resolve_article(
             Some(r.url.clone())
         };
         let Some(path) = found else {
-            problems.push(
-                file,
-                Problem::MissingFile {
-                    path: r.url.clone(),
-                },
-                location,
-            );
+            problems.push(file, crate::images::not_found_problem(&r.url), location);
             continue;
         };
         if r.alt.trim().is_empty() {
@@ -1011,7 +1005,7 @@ fn resolve_article(
         {
             problems.push(
                 file,
-                Problem::MissingFile { path: src.clone() },
+                crate::images::not_found_problem(src),
                 Location::find(&doc.source.text, doc.front_matter_offset, src),
             );
         }

@@ -113,8 +113,18 @@ impl SourceSet {
         let content = root.join(CONTENT_DIR);
         let mut paths: Vec<(Kind, PathBuf)> = Vec::new();
         self.walk_problems.clear();
+        if let Some(d) = symlink_problem(root, &content) {
+            self.walk_problems.push(d);
+            self.loaded = true;
+            self.files.clear();
+            return;
+        }
         for (kind, folder) in Kind::ALL {
             let dir = content.join(folder);
+            if let Some(d) = symlink_problem(root, &dir) {
+                self.walk_problems.push(d);
+                continue;
+            }
             if !dir.is_dir() {
                 continue;
             }
@@ -127,6 +137,11 @@ impl SourceSet {
                 match entry {
                     Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
                         paths.push((kind, e.into_path()))
+                    }
+                    // Never followed (walkdir does not): reported, so nothing is silently
+                    // missing and nothing outside the site is read.
+                    Ok(e) if e.path_is_symlink() => {
+                        self.walk_problems.extend(symlink_problem(root, e.path()))
                     }
                     Ok(_) => {}
                     Err(err) => self.walk_problems.push(Diagnostic::new(
@@ -192,7 +207,8 @@ impl SourceSet {
             let depth = rel.components().count() - 1;
             let meta = std::fs::symlink_metadata(path);
             match meta {
-                Ok(m) if m.is_dir() => return self.reload(root),
+                // Symbolic links are walk problems: walk again to report (or forget) them.
+                Ok(m) if m.is_dir() || m.is_symlink() => return self.reload(root),
                 Ok(m) if m.is_file() && is_markdown(path) && depth <= kind.max_depth() => {
                     let read = read_source(root, kind, path).map(Arc::new);
                     let unchanged = matches!(
@@ -288,7 +304,16 @@ fn read_source(root: &Path, kind: Kind, path: &Path) -> Result<Source, Diagnosti
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let assets = bundle_assets(&dir);
+        let assets = bundle_assets(&dir).map_err(|link| {
+            symlink_problem(root, &link).unwrap_or_else(|| {
+                Diagnostic::new(
+                    relative(root, &link),
+                    Problem::Read {
+                        error: "liên kết tượng trưng".into(),
+                    },
+                )
+            })
+        })?;
         (stem, Some(dir), assets)
     } else {
         (file_stem, None, Vec::new())
@@ -309,17 +334,51 @@ fn read_source(root: &Path, kind: Kind, path: &Path) -> Result<Source, Diagnosti
     })
 }
 
-/// The non-Markdown files of a bundle folder (images and attachments), relative to it.
-fn bundle_assets(dir: &Path) -> Vec<PathBuf> {
-    WalkDir::new(dir)
+/// The non-Markdown files of a bundle folder (images and attachments), relative to it; the
+/// path of the first symbolic link met instead, if any (never followed, never copied: it could
+/// publish any file of the computer).
+fn bundle_assets(dir: &Path) -> Result<Vec<PathBuf>, PathBuf> {
+    let mut assets = Vec::new();
+    let walker = WalkDir::new(dir)
         .min_depth(1)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !is_ignored(e.file_name()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !is_markdown(e.path()))
-        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
-        .collect()
+        .filter_entry(|e| !is_ignored(e.file_name()));
+    for e in walker.filter_map(Result::ok) {
+        if e.path_is_symlink() {
+            return Err(e.into_path());
+        }
+        if e.file_type().is_file()
+            && !is_markdown(e.path())
+            && let Ok(rel) = e.path().strip_prefix(dir)
+        {
+            assets.push(rel.to_path_buf());
+        }
+    }
+    Ok(assets)
+}
+
+/// The problem with `path` if it is a symbolic link: bantin follows none under `content/`, and
+/// says where it points, and whether that is outside the site folder.
+fn symlink_problem(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_symlink() {
+        return None;
+    }
+    let target = std::fs::read_link(path)
+        .map(|t| t.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let inside = match (path.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) => real.starts_with(root),
+        // Pointing nowhere (or the site folder is gone): nothing to read either way.
+        _ => true,
+    };
+    let problem = if inside {
+        Problem::Symlink { target }
+    } else {
+        Problem::SymlinkOutsideSite { target }
+    };
+    Some(Diagnostic::new(relative(root, path), problem))
 }
 
 fn is_markdown(path: &Path) -> bool {
@@ -373,6 +432,8 @@ pub struct ParseOptions<'a> {
     /// The base path of the site (`/` or `/path/`).
     pub base_path: &'a str,
     pub mentions: MentionSettings,
+    /// What happens to HTML written in Markdown (`[markdown] raw_html`).
+    pub raw_html: crate::config::RawHtml,
 }
 
 /// The slug of an official or department: its file name, slugified.
@@ -402,6 +463,7 @@ pub struct ParseCache {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ParseInputs {
     base_path: String,
+    raw_html: crate::config::RawHtml,
     detect: bool,
     link: bool,
     people: Vec<(PathBuf, String)>,
@@ -423,6 +485,7 @@ pub fn parse_all_cached(
     people.sort();
     let depends_on = Some(ParseInputs {
         base_path: opts.base_path.to_string(),
+        raw_html: opts.raw_html,
         detect: opts.mentions.detect,
         link: opts.mentions.link,
         people,
@@ -439,9 +502,9 @@ pub fn parse_all_cached(
         .into_par_iter()
         .map(|s| {
             Ok(match s.kind {
-                Kind::Official => AnyDocument::Official(parse_document(s, opts.base_path)?),
-                Kind::Department => AnyDocument::Department(parse_document(s, opts.base_path)?),
-                _ => AnyDocument::Page(parse_document(s, opts.base_path)?),
+                Kind::Official => AnyDocument::Official(parse_document_as(s, opts)?),
+                Kind::Department => AnyDocument::Department(parse_document_as(s, opts)?),
+                _ => AnyDocument::Page(parse_document_as(s, opts)?),
             })
         })
         .collect();
@@ -582,9 +645,10 @@ fn parse_article(
         byline: meta.author.is_none(),
     };
     let detect = meta.detect_mentions.unwrap_or(opts.mentions.detect);
-    let body = markdown::render_with(
+    let body = markdown::render_html(
         split.body(&source.text),
         opts.base_path,
+        opts.raw_html,
         detect.then_some(&scan),
     );
     let front_matter_offset = split.block_offset;
@@ -607,13 +671,31 @@ fn split_and_deserialize<M: serde::de::DeserializeOwned>(
     Ok((split, meta))
 }
 
-/// Split, deserialise and render one document (no mention scanning).
+/// Split, deserialise and render one document (no mention scanning; raw HTML escaped).
 pub fn parse_document<M: serde::de::DeserializeOwned>(
     source: Arc<Source>,
     base_path: &str,
 ) -> Result<Document<M>, Diagnostic> {
+    let opts = ParseOptions {
+        base_path,
+        mentions: MentionSettings::default(),
+        raw_html: crate::config::RawHtml::Escape,
+    };
+    parse_document_as(source, &opts)
+}
+
+/// Split, deserialise and render one document as `opts` say (no mention scanning).
+fn parse_document_as<M: serde::de::DeserializeOwned>(
+    source: Arc<Source>,
+    opts: &ParseOptions,
+) -> Result<Document<M>, Diagnostic> {
     let (split, meta) = split_and_deserialize::<M>(&source)?;
-    let body = markdown::render(split.body(&source.text), base_path);
+    let body = markdown::render_html(
+        split.body(&source.text),
+        opts.base_path,
+        opts.raw_html,
+        None,
+    );
     let front_matter_offset = split.block_offset;
     Ok(Document {
         source,
