@@ -25,6 +25,7 @@
 //! standards; the tests check them against fixtures produced independently (glibc's
 //! `TCVN5712-1` converter for TCVN3, a published VNI sample, Python's `cp1258` codec).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
@@ -190,6 +191,13 @@ pub enum Detected {
     /// Text in another encoding (UTF-16 without a mark, or a legacy Vietnamese one), decoded
     /// with it (CRLF → LF) for showing the editor.
     Other { encoding: Encoding, text: String },
+    /// UTF-8 but for a few bytes (text pasted from an old program, two files joined): the text
+    /// with U+FFFD for each bad stretch (LF line endings), where the first is, and how many.
+    BrokenUtf8 {
+        text: String,
+        offset: usize,
+        count: usize,
+    },
     /// Not UTF-8, and no table reads it as Vietnamese with confidence.
     Unknown { guesses: Vec<Guess> },
     /// Not text at all.
@@ -278,6 +286,16 @@ pub fn decode_file(bytes: &[u8], rel_path: &Path) -> Result<String, Diagnostic> 
             });
             Err(Diagnostic::new(rel_path, Problem::WrongEncoding { encoding, path }).at(location))
         }
+        Detected::BrokenUtf8 {
+            text,
+            offset,
+            count,
+        } => Err(
+            Diagnostic::new(rel_path, Problem::BrokenUtf8 { count }).at(Some(Location {
+                length: 1,
+                ..Location::from_offset(&text, offset)
+            })),
+        ),
         Detected::Unknown { .. } => {
             Err(Diagnostic::new(rel_path, Problem::UnknownEncoding { path }))
         }
@@ -304,7 +322,7 @@ pub fn detect(bytes: &[u8]) -> Detected {
     if let Some(encoding) = utf16_without_bom(bytes) {
         return Detected::Other {
             encoding,
-            text: lf(&encoding.decode(bytes)),
+            text: lf(&encoding.decode(bytes)).into_owned(),
         };
     }
     let (body, bom) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -316,13 +334,18 @@ pub fn detect(bytes: &[u8]) -> Detected {
     }
     match std::str::from_utf8(body) {
         Ok(text) => {
-            let text = vietnamese::nfc(&lf(text)).into_owned();
+            let text = normalise(text);
             match find_mojibake(&text) {
                 Some(m) => Detected::Mojibake(m),
                 None => Detected::Utf8 { text, bom },
             }
         }
-        Err(_) => guess_legacy(body),
+        Err(_) => match guess_legacy(body) {
+            Detected::Unknown { guesses } => {
+                broken_utf8(body).unwrap_or(Detected::Unknown { guesses })
+            }
+            legacy => legacy,
+        },
     }
 }
 
@@ -333,7 +356,7 @@ fn utf16_with_bom(rest: &[u8], encoding: Encoding) -> Detected {
     };
     match codec.decode_without_bom_handling_and_without_replacement(rest) {
         Some(text) if !looks_binary_text(&text) => Detected::Utf16Bom {
-            text: vietnamese::nfc(&lf(&text)).into_owned(),
+            text: normalise(&text),
             encoding,
         },
         _ => Detected::Binary(FileKind::Binary),
@@ -341,11 +364,22 @@ fn utf16_with_bom(rest: &[u8], encoding: Encoding) -> Detected {
 }
 
 /// CRLF and lone CR → LF.
-fn lf(text: &str) -> String {
+fn lf(text: &str) -> Cow<'_, str> {
     if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        text.to_string()
+        Cow::Borrowed(text)
+    }
+}
+
+/// CRLF → LF, then NFC, copying the text once at most.
+fn normalise(text: &str) -> String {
+    match lf(text) {
+        Cow::Borrowed(t) => vietnamese::nfc(t).into_owned(),
+        Cow::Owned(t) => match vietnamese::nfc(&t) {
+            Cow::Borrowed(_) => t,
+            Cow::Owned(n) => n,
+        },
     }
 }
 
@@ -425,12 +459,39 @@ fn looks_binary_text(text: &str) -> bool {
     text.contains('\0') || controls > 8.max(text.len() / 100)
 }
 
+/// Mostly UTF-8 (at least twice as many non-ASCII characters as bad stretches, and three of
+/// them): the few bad bytes are damage, not another encoding.
+fn broken_utf8(bytes: &[u8]) -> Option<Detected> {
+    let (mut good, mut bad, mut first) = (0, 0, None);
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            bad += 1;
+            first.get_or_insert(text.len());
+            text.push('\u{FFFD}');
+        }
+    }
+    let first = first?;
+    if good < 3 || good < 2 * bad {
+        return None;
+    }
+    // U+FFFD composes with nothing, so the text before it normalises on its own.
+    let offset = normalise(&text[..first]).len();
+    Some(Detected::BrokenUtf8 {
+        text: normalise(&text),
+        offset,
+        count: bad,
+    })
+}
+
 /// Decode `bytes` with every legacy table and keep the one that reads as Vietnamese.
 fn guess_legacy(bytes: &[u8]) -> Detected {
     let mut guesses: Vec<Guess> = Encoding::LEGACY
         .iter()
         .map(|&encoding| {
-            let text = lf(&encoding.decode(bytes));
+            let text = lf(&encoding.decode(bytes)).into_owned();
             let (good, bad) = score_vietnamese(&text);
             Guess {
                 encoding,
@@ -518,17 +579,20 @@ fn find_mojibake(text: &str) -> Option<Mojibake> {
     let mut first = None;
     let mut count = 0;
     let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        match mojibake_at(rest) {
+    // Every damaged letter starts with one of Â…ï (U+00C2-U+00EF) or Ă (U+0102), whose UTF-8
+    // lead byte is C3 or C4: only those places are looked at.
+    let bytes = text.as_bytes();
+    while let Some(p) = bytes[i..].iter().position(|&b| b == 0xC3 || b == 0xC4) {
+        let at = i + p;
+        match mojibake_at(&text[at..]) {
             Some((len, meant)) => {
                 count += 1;
                 if first.is_none() {
-                    first = Some((i, rest[..len].to_string(), meant));
+                    first = Some((at, text[at..at + len].to_string(), meant));
                 }
-                i += len;
+                i = at + len;
             }
-            None => i += rest.chars().next().map_or(1, char::len_utf8),
+            None => i = at + 1,
         }
     }
     let (offset, found, meant) = first?;
@@ -683,6 +747,15 @@ pub enum ConvertError {
     BackupExists(String),
     #[error("không ghi được tệp: {0}")]
     Write(String),
+    /// UTF-8 with a few bad bytes: not another encoding, nothing to convert from.
+    #[error(
+        "tệp là văn bản UTF-8 nhưng có {count} chỗ hỏng (dòng {line}, cột {column}): không có bảng mã nào để chuyển"
+    )]
+    Damaged {
+        count: usize,
+        line: usize,
+        column: usize,
+    },
 }
 
 impl ConvertError {
@@ -710,6 +783,13 @@ impl ConvertError {
                 format!("the backup {name} from an earlier conversion is already there")
             }
             ConvertError::Write(e) => format!("cannot write the file: {e}"),
+            ConvertError::Damaged {
+                count,
+                line,
+                column,
+            } => format!(
+                "the file is UTF-8 text with {count} damaged spots (line {line}, column {column}): there is no encoding to convert from"
+            ),
         }
     }
 
@@ -739,6 +819,9 @@ impl ConvertError {
                 format!("tệp có thể đã được chuyển rồi: mở {file} để kiểm tra; nếu vẫn muốn chuyển lại, thêm --force (tệp .bak cũ sẽ bị ghi đè)"),
                 format!("the file may be converted already: open {file} to check; to convert it again anyway, add --force (the old .bak is overwritten)"),
             ),
+            ConvertError::Damaged { .. } => Problem::BrokenUtf8 { count: 0 }
+                .hint_in(lang)
+                .unwrap_or_default(),
             ConvertError::Read(_) | ConvertError::Write(_) => lang.pick(
                 "kiểm tra đường dẫn (tính từ thư mục của trang) và quyền đọc, ghi tệp".into(),
                 "check the path (from the site's folder) and that you may read and write the file".into(),
@@ -776,6 +859,18 @@ pub fn convert(path: &Path, from: Source, force: bool) -> Result<Converted, Conv
             }),
             Detected::Other { encoding, .. } => {
                 (encoding.name().to_string(), encoding.decode(&bytes))
+            }
+            Detected::BrokenUtf8 {
+                text,
+                offset,
+                count,
+            } => {
+                let at = Location::from_offset(&text, offset);
+                return Err(ConvertError::Damaged {
+                    count,
+                    line: at.line,
+                    column: at.column,
+                });
             }
             Detected::Unknown { guesses } => {
                 return Err(ConvertError::Unsure(
@@ -1315,6 +1410,16 @@ mod tests {
         assert_eq!(score_vietnamese("Phöôøng"), (0, 1));
         assert_eq!(score_vietnamese("Ph\u{AD}êng"), (0, 1));
         assert_eq!(score_vietnamese("“Hòa” — 5°C"), (1, 0));
+    }
+
+    #[test]
+    fn utf8_with_a_few_bad_bytes_is_located() {
+        let bytes = b"+++\r\ntitle = \"H\xE1\xBB\x99i ngh\xE1\xBB\x8B\"\r\n+++\r\nPh\xF2ng T\xC3\xB4 Ch\xC3\xA2u\r\n";
+        let d = decode_file(bytes, Path::new("a.md")).unwrap_err();
+        assert_eq!(d.problem, Problem::BrokenUtf8 { count: 1 });
+        let loc = d.location.unwrap();
+        assert_eq!((loc.line, loc.column), (4, 3));
+        assert_eq!(loc.line_text, "Ph\u{FFFD}ng Tô Châu");
     }
 
     #[test]

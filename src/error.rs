@@ -286,6 +286,11 @@ pub enum Problem {
         encoding: crate::encoding::Encoding,
         path: String,
     },
+    /// UTF-8 but for a few bytes; the location is the first.
+    #[error(
+        "tệp là văn bản UTF-8 nhưng có {count} chỗ hỏng: byte không phải chữ (hiện là �), thường do dán chữ từ một chương trình cũ hoặc ghép hai tệp"
+    )]
+    BrokenUtf8 { count: usize },
     /// Not UTF-8, and no legacy table reads it as Vietnamese with confidence.
     #[error("tệp không phải văn bản UTF-8, và không đoán chắc được nó được lưu bằng bảng mã nào")]
     UnknownEncoding { path: String },
@@ -477,6 +482,11 @@ fn read_vi(error: &str) -> String {
         None if error.is_empty() || error.is_ascii() => "lỗi không rõ nguyên nhân".into(),
         None => error.to_string(),
     }
+}
+
+/// `links::when_text`'s «lúc 08:00 ngày 30/12/2025» as «08:00 on 30/12/2025».
+fn when_en(when: &str) -> String {
+    when.trim_start_matches("lúc ").replacen(" ngày ", " on ", 1)
 }
 
 fn syntax_vi(kind: SyntaxKind) -> &'static str {
@@ -698,6 +708,9 @@ fn template_vi(message: &str) -> String {
     {
         return format!("không có biến `{}`", tick(first));
     }
+    if first.starts_with("Unknown template") {
+        return format!("không có mẫu `{}`", tick(first));
+    }
     if first.starts_with("Template `") || first.starts_with("Template '") {
         return format!(
             "không có mẫu {}",
@@ -734,6 +747,9 @@ impl Problem {
             }
             Problem::WrongEncoding { encoding, .. } => format!(
                 "the file is saved in the {encoding} encoding, not UTF-8 (the line below was read in that encoding)"
+            ),
+            Problem::BrokenUtf8 { count } => format!(
+                "the file is UTF-8 text but has {count} damaged spots: bytes that are not letters (shown as �), usually from text pasted from an old program or two files joined"
             ),
             Problem::UnknownEncoding { .. } => {
                 "the file is not UTF-8 text, and which encoding it is saved in cannot be told for sure".into()
@@ -827,10 +843,11 @@ impl Problem {
                 "the link `{link}` points to a draft (draft = true): that page is not published"
             ),
             Problem::LinkToScheduled { link, when } => format!(
-                "the link `{link}` points to an article scheduled for {when}: it does not open before then"
+                "the link `{link}` points to an article scheduled for {}: it does not open before then",
+                when_en(when)
             ),
             Problem::Scheduled { when } => {
-                format!("scheduled for {when}: not published by this build")
+                format!("scheduled for {}: not published by this build", when_en(when))
             }
         }
     }
@@ -854,6 +871,10 @@ impl Problem {
             ),
             Problem::WrongEncoding { encoding, path } => encoding_hint(*encoding, path, lang),
             Problem::NotText { kind } => not_text_hint(*kind, lang),
+            Problem::BrokenUtf8 { .. } => pick(
+                "mở tệp, gõ lại chữ ở chỗ được chỉ ra (và ở mọi chỗ có dấu �) rồi lưu với bảng mã UTF-8",
+                "open the file, type the letters at the place shown again (and wherever � appears), and save it as UTF-8",
+            ),
             Problem::UnknownEncoding { path } => lang.pick(
                 format!(
                     "chạy `bantin convert {}` (trong thư mục của trang): lệnh cho xem dòng đầu đọc theo từng bảng mã TCVN3, VNI, Windows-1258 để bạn chọn bảng mã đúng; hoặc mở tệp bằng trình soạn thảo rồi lưu lại với bảng mã UTF-8 (Save As → Encoding: UTF-8)",
@@ -1019,8 +1040,8 @@ impl Problem {
                     )
                 } else {
                     lang.pick(
-                        format!("sửa dòng `theme` trong site.toml; các giao diện có sẵn: {}", available.join(", ")),
-                        format!("fix the `theme` line of site.toml; the themes available: {}", available.join(", ")),
+                        format!("sửa tên giao diện (`theme` trong site.toml, `extends` trong theme.toml); các giao diện có sẵn: {}", available.join(", ")),
+                        format!("fix the theme's name (`theme` in site.toml, `extends` in theme.toml); the themes available: {}", available.join(", ")),
                     )
                 }
             }

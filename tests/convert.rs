@@ -354,3 +354,26 @@ fn site_toml_in_a_legacy_encoding_is_named() {
         "{report}"
     );
 }
+
+/// UTF-8 with a few bad bytes is not another encoding: the build shows where they are, and
+/// `convert` does not guess.
+#[test]
+fn utf8_with_damaged_bytes_is_located_not_converted() {
+    let mut bytes = fixture("expected.md");
+    bytes.extend_from_slice(b"Ph\xF2ng V\xE3n h\xF3a.\r\n");
+    let (_temp, site) = site_with(&bytes);
+    let out = build(&site);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stderr(&out);
+    assert!(report.contains(&format!("{ARTICLE}:8:3")), "{report}");
+    assert!(report.contains("3 chỗ hỏng"), "{report}");
+    let out = convert(&site, &[ARTICLE]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("3 chỗ hỏng (dòng 8, cột 3)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(site.join(ARTICLE)).unwrap(), bytes);
+    assert!(!site.join(format!("{ARTICLE}.bak")).exists());
+}
