@@ -107,10 +107,18 @@ impl Report {
             n => format!(", {n} warnings"),
         };
         match (self.errors.len(), self.counts) {
-            (0, Some(c)) => format!(
-                "No errors{warnings}: the site will have {} articles, {} officials, {} departments, {} pages.",
-                c.articles, c.officials, c.departments, c.pages
-            ),
+            (0, Some(c)) => {
+                let count = |n: usize, one: &str, many: &str| {
+                    format!("{n} {}", if n == 1 { one } else { many })
+                };
+                format!(
+                    "No errors{warnings}: the site will have {}, {}, {}, {}.",
+                    count(c.articles, "article", "articles"),
+                    count(c.officials, "official", "officials"),
+                    count(c.departments, "department", "departments"),
+                    count(c.pages, "page", "pages")
+                )
+            }
             (n, _) => format!(
                 "{n} error{}{warnings}. Fix them as «how to fix» says, then run `bantin check` again.",
                 if n == 1 { "" } else { "s" }

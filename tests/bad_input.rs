@@ -319,8 +319,10 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
         let stdout = clean(&out.stdout);
         let code = out.status.code().unwrap_or(-1);
         let want_code = case.exit.unwrap_or(1);
-        // A failing run prints its report; `check` prints it on stdout.
-        let actual = if code != 0 && !stdout.is_empty() {
+        // A failing run prints its report; `check` prints it on stdout (with no timings, so it
+        // is compared even when the run succeeds).
+        let is_build = args.first().map(String::as_str) == Some("build");
+        let actual = if (code != 0 || !is_build) && !stdout.is_empty() {
             format!("{stderr}--- stdout ---\n{stdout}")
         } else {
             stderr.clone()
@@ -347,7 +349,7 @@ fn run_case(dir: &Path, bless: bool) -> Vec<String> {
                 ));
             }
         }
-        let built = code == 0 && args.first().map(String::as_str) == Some("build");
+        let built = code == 0 && is_build;
         if !built && snapshot(&output) != before {
             failures.push(format!(
                 "{label}: the previous output folder was changed by a failed run"
