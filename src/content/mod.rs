@@ -358,6 +358,20 @@ fn bundle_assets(dir: &Path) -> Result<Vec<PathBuf>, PathBuf> {
     Ok(assets)
 }
 
+/// One problem per symbolic link under `dir` (the site's `static/`): never followed nor copied,
+/// and reported rather than silently left out.
+pub fn symlinks_under(root: &Path, dir: &Path) -> Vec<Diagnostic> {
+    WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name()))
+        .filter_map(Result::ok)
+        .filter(|e| e.path_is_symlink())
+        .filter_map(|e| symlink_problem(root, e.path()))
+        .collect()
+}
+
 /// The problem with `path` if it is a symbolic link: bantin follows none under `content/`, and
 /// says where it points, and whether that is outside the site folder.
 fn symlink_problem(root: &Path, path: &Path) -> Option<Diagnostic> {
