@@ -18,7 +18,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::{decode, is_ignored, relative};
-use crate::error::{Diagnostic, Location, Problem};
+use crate::error::{Diagnostic, Problem};
 use crate::plan::AssetSource;
 
 /// The default theme, embedded at compile time.
@@ -82,17 +82,13 @@ pub fn load(root: &Path, config: &Config) -> Result<Assets, Vec<Diagnostic>> {
             } else if parent == DEFAULT_THEME_NAME {
                 embedded(&DEFAULT_THEME, PARENT_PREFIX, &mut assets, &mut statics);
             } else {
-                let text = std::fs::read_to_string(theme_dir.join("theme.toml")).unwrap_or_default();
-                problems.push(
-                    Diagnostic::new(
-                        relative(root, &theme_dir.join("theme.toml")),
-                        Problem::ThemeNotFound {
-                            name: parent,
-                            available: available_themes(root),
-                        },
-                    )
-                    .at(Location::of_key(&text, "extends")),
-                );
+                problems.push(Diagnostic::new(
+                    relative(root, &theme_dir.join("theme.toml")),
+                    Problem::ThemeNotFound {
+                        name: parent,
+                        available: available_themes(root),
+                    },
+                ));
             }
         }
         add_theme_dir(
@@ -106,17 +102,13 @@ pub fn load(root: &Path, config: &Config) -> Result<Assets, Vec<Diagnostic>> {
     } else if config.theme == DEFAULT_THEME_NAME {
         embedded(&DEFAULT_THEME, THEME_PREFIX, &mut assets, &mut statics);
     } else {
-        let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-        return Err(vec![
-            Diagnostic::new(
-                crate::config::CONFIG_FILE,
-                Problem::ThemeNotFound {
-                    name: config.theme.clone(),
-                    available: available_themes(root),
-                },
-            )
-            .at(Location::of_key(&text, "theme")),
-        ]);
+        return Err(vec![Diagnostic::new(
+            crate::config::CONFIG_FILE,
+            Problem::ThemeNotFound {
+                name: config.theme.clone(),
+                available: available_themes(root),
+            },
+        )]);
     }
     for (rel, path) in walk(&root.join("templates")) {
         read_template(root, &path, rel, &mut assets, &mut problems);
