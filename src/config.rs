@@ -220,7 +220,7 @@ impl Config {
         let mut bad = |key: &str, message: Text| {
             diags.push(
                 Diagnostic::new(CONFIG_FILE, Problem::InvalidValue { message })
-                    .at(Location::find(text, 0, key)),
+                    .at(Location::of_key(text, key).or_else(|| Location::find(text, 0, key))),
             );
         };
         let base_url = BaseUrl::parse(&raw.base_url);

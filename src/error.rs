@@ -39,6 +39,26 @@ impl Location {
         }
     }
 
+    /// Location of the line of a TOML `text` that sets `key` (`key = …` at the start of a line),
+    /// pointing at the key.
+    pub fn of_key(text: &str, key: &str) -> Option<Location> {
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if let Some(rest) = trimmed.strip_prefix(key)
+                && rest.trim_start().starts_with('=')
+            {
+                let start = offset + (line.len() - trimmed.len());
+                return Some(Location {
+                    length: key.chars().count(),
+                    ..Location::from_offset(text, start)
+                });
+            }
+            offset += line.len();
+        }
+        None
+    }
+
     /// Location of the first line of `text` at or after byte `from` that contains `needle`.
     pub fn find(text: &str, from: usize, needle: &str) -> Option<Location> {
         let from = from.min(text.len());
@@ -486,7 +506,8 @@ fn read_vi(error: &str) -> String {
 
 /// `links::when_text`'s «lúc 08:00 ngày 30/12/2025» as «08:00 on 30/12/2025».
 fn when_en(when: &str) -> String {
-    when.trim_start_matches("lúc ").replacen(" ngày ", " on ", 1)
+    when.trim_start_matches("lúc ")
+        .replacen(" ngày ", " on ", 1)
 }
 
 fn syntax_vi(kind: SyntaxKind) -> &'static str {
@@ -1297,5 +1318,13 @@ mod tests {
             p.to_string(),
             "không đọc được tệp: lỗi không rõ nguyên nhân"
         );
+    }
+
+    #[test]
+    fn keys_are_found_at_the_start_of_their_line() {
+        let text = "description = \"theme xanh\"\n  theme = \"xanh\"\n";
+        let loc = Location::of_key(text, "theme").unwrap();
+        assert_eq!((loc.line, loc.column, loc.length), (2, 3, 5));
+        assert!(Location::of_key(text, "them").is_none());
     }
 }

@@ -18,7 +18,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::{decode, is_ignored, relative};
-use crate::error::{Diagnostic, Problem};
+use crate::error::{Diagnostic, Location, Problem};
 use crate::plan::AssetSource;
 
 /// The default theme, embedded at compile time.
@@ -82,13 +82,18 @@ pub fn load(root: &Path, config: &Config) -> Result<Assets, Vec<Diagnostic>> {
             } else if parent == DEFAULT_THEME_NAME {
                 embedded(&DEFAULT_THEME, PARENT_PREFIX, &mut assets, &mut statics);
             } else {
-                problems.push(Diagnostic::new(
-                    relative(root, &theme_dir.join("theme.toml")),
-                    Problem::ThemeNotFound {
-                        name: parent,
-                        available: available_themes(root),
-                    },
-                ));
+                let text =
+                    std::fs::read_to_string(theme_dir.join("theme.toml")).unwrap_or_default();
+                problems.push(
+                    Diagnostic::new(
+                        relative(root, &theme_dir.join("theme.toml")),
+                        Problem::ThemeNotFound {
+                            name: parent,
+                            available: available_themes(root),
+                        },
+                    )
+                    .at(Location::of_key(&text, "extends")),
+                );
             }
         }
         add_theme_dir(
@@ -102,13 +107,18 @@ pub fn load(root: &Path, config: &Config) -> Result<Assets, Vec<Diagnostic>> {
     } else if config.theme == DEFAULT_THEME_NAME {
         embedded(&DEFAULT_THEME, THEME_PREFIX, &mut assets, &mut statics);
     } else {
-        return Err(vec![Diagnostic::new(
-            crate::config::CONFIG_FILE,
-            Problem::ThemeNotFound {
-                name: config.theme.clone(),
-                available: available_themes(root),
-            },
-        )]);
+        let text =
+            std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+        return Err(vec![
+            Diagnostic::new(
+                crate::config::CONFIG_FILE,
+                Problem::ThemeNotFound {
+                    name: config.theme.clone(),
+                    available: available_themes(root),
+                },
+            )
+            .at(Location::of_key(&text, "theme")),
+        ]);
     }
     for (rel, path) in walk(&root.join("templates")) {
         read_template(root, &path, rel, &mut assets, &mut problems);
@@ -116,7 +126,6 @@ pub fn load(root: &Path, config: &Config) -> Result<Assets, Vec<Diagnostic>> {
     for (rel, path) in walk(&root.join("static")) {
         statics.insert(rel, AssetSource::File(path));
     }
-    problems.extend(crate::content::symlinks_under(root, &root.join("static")));
     assets.statics = statics.into_iter().collect();
     if problems.is_empty() {
         Ok(assets)
