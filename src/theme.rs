@@ -126,6 +126,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Assets, Vec<Diagnostic>> {
     for (rel, path) in walk(&root.join("static")) {
         statics.insert(rel, AssetSource::File(path));
     }
+    problems.extend(crate::content::symlinks_under(root, &root.join("static")));
     assets.statics = statics.into_iter().collect();
     if problems.is_empty() {
         Ok(assets)
