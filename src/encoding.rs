@@ -721,6 +721,8 @@ pub enum Source {
 pub struct Converted {
     /// What it was read as ("TCVN3 (ABC)"; "mojibake" for a repair).
     pub from: String,
+    /// Damaged letters were repaired (`Source::Mojibake`, or found by `Source::Auto`).
+    pub repaired: bool,
     /// The copy of the original.
     pub backup: std::path::PathBuf,
     /// The first line with non-ASCII letters, as it now reads (for the editor to check).
@@ -850,6 +852,10 @@ pub fn convert(path: &Path, from: Source, force: bool) -> Result<Converted, Conv
             }
             ("mojibake".to_string(), fixed)
         }
+        Source::Auto if matches!(detected, Detected::Mojibake(_)) => {
+            let (fixed, _) = repair_mojibake(is_utf8.map_err(|_| ConvertError::NotUtf8)?);
+            ("mojibake".to_string(), fixed)
+        }
         _ if is_utf8.is_ok() && !force && !matches!(detected, Detected::Utf16Bom { .. }) => {
             return Err(ConvertError::AlreadyUtf8);
         }
@@ -931,6 +937,7 @@ pub fn convert(path: &Path, from: Source, force: bool) -> Result<Converted, Conv
         write_err(e)
     })?;
     Ok(Converted {
+        repaired: from_name == "mojibake",
         from: from_name,
         backup,
         sample: first_non_ascii_line(&text),

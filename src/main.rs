@@ -843,11 +843,11 @@ fn convert(
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let what = match (lang, from) {
-                    (Lang::Vi, ConvertFrom::Mojibake) => {
+                let what = match (lang, done.repaired) {
+                    (Lang::Vi, true) => {
                         format!("Đã sửa lỗi phông trong {shown} (bản cũ: {backup}).")
                     }
-                    (Lang::En, ConvertFrom::Mojibake) => {
+                    (Lang::En, true) => {
                         format!("Repaired the damaged letters in {shown} (old version: {backup}).")
                     }
                     (Lang::Vi, _) => format!(
@@ -870,6 +870,14 @@ fn convert(
                     );
                 }
             }
+            // Converting a folder's files (`*.md`) meets files already in UTF-8: left as they are.
+            Err(ConvertError::AlreadyUtf8) if from == ConvertFrom::Auto => println!(
+                "{}",
+                lang.pick(
+                    format!("Giữ nguyên {shown}: đã là UTF-8."),
+                    format!("Left {shown} as it is: already UTF-8."),
+                )
+            ),
             Err(e) => {
                 failed += 1;
                 eprintln!(

@@ -210,22 +210,28 @@ fn an_existing_backup_is_not_overwritten_without_force() {
     );
 }
 
-/// A UTF-8 file is left alone, whatever `--from` says, and no `.bak` is made.
+/// A UTF-8 file is left alone and no `.bak` is made: with `--from auto` (converting a folder's
+/// files) it is skipped and said so; told it is TCVN3, bantin refuses.
 #[test]
-fn a_utf8_file_is_refused() {
+fn a_utf8_file_is_left_alone() {
     let text = expected_text();
     let (_temp, site) = site_with(text.as_bytes());
-    for args in [vec![ARTICLE], vec!["--from", "tcvn3", ARTICLE]] {
-        let out = convert(&site, &args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(
-            stderr(&out).contains(&format!("lỗi: {ARTICLE}: tệp đã là văn bản UTF-8")),
-            "{}",
-            stderr(&out)
-        );
-        assert_eq!(std::fs::read_to_string(site.join(ARTICLE)).unwrap(), text);
-        assert!(!site.join(format!("{ARTICLE}.bak")).exists());
-    }
+    let out = convert(&site, &[ARTICLE]);
+    assert_success(&out, "bantin convert on UTF-8");
+    assert!(
+        stdout(&out).contains(&format!("Giữ nguyên {ARTICLE}: đã là UTF-8.")),
+        "{}",
+        stdout(&out)
+    );
+    let out = convert(&site, &["--from", "tcvn3", ARTICLE]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("lỗi: {ARTICLE}: tệp đã là văn bản UTF-8")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(site.join(ARTICLE)).unwrap(), text);
+    assert!(!site.join(format!("{ARTICLE}.bak")).exists());
     // UTF-8 with a byte-order mark and Windows line endings builds as it is.
     let with_bom = [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat();
     std::fs::write(site.join(ARTICLE), with_bom).unwrap();
@@ -263,11 +269,24 @@ fn mojibake_is_reported_and_repaired() {
     );
     let out = convert(&site, &["--from", "mojibake", ARTICLE]);
     assert_success(&out, "bantin convert --from mojibake");
+    assert!(
+        stdout(&out).contains(&format!("Đã sửa lỗi phông trong {ARTICLE}")),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(
         std::fs::read_to_string(site.join(ARTICLE)).unwrap(),
         expected_text()
     );
     build_ok(&site, &site.join("public"), &[]);
+    // `--from auto` recognises it too.
+    let (_temp, site) = site_with(&fixture("mojibake.md"));
+    let out = convert(&site, &[ARTICLE]);
+    assert_success(&out, "bantin convert (mojibake, auto)");
+    assert_eq!(
+        std::fs::read_to_string(site.join(ARTICLE)).unwrap(),
+        expected_text()
+    );
 }
 
 /// Every bad file of a run is reported together; the good ones are not mentioned.
