@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use bantin::config::RawHtml;
 use bantin::content::{self, ArticleMeta, DepartmentMeta, Kind, OfficialMeta, PageMeta, Source};
 use bantin::error::{Diagnostic, EntityKind};
 use bantin::markdown::{self, MentionScan};
@@ -154,7 +155,8 @@ fn mention_index() -> (MentionIndex, Vec<String>) {
 }
 
 /// Rendering a body with mention detection and linking. The first byte chooses the options
-/// (base path, linking, byline, an excluded target); the rest is the body.
+/// (base path, linking, byline, an excluded target, detection, raw HTML escaped or sanitised);
+/// the rest is the body.
 pub fn markdown(data: &[u8]) {
     let data = cut(data);
     let Some((&flags, body)) = data.split_first() else {
@@ -179,7 +181,12 @@ pub fn markdown(data: &[u8]) {
         byline: flags & 4 != 0,
     };
     let with = flags & 16 == 0;
-    let rendered = markdown::render_with(&body, base_path, with.then_some(&scan));
+    let raw_html = if flags & 32 == 0 {
+        RawHtml::Escape
+    } else {
+        RawHtml::Safe
+    };
+    let rendered = markdown::render_html(&body, base_path, raw_html, with.then_some(&scan));
     let targets = index.targets().len();
     let mut seen = Vec::new();
     for &m in &rendered.mentions {
@@ -192,18 +199,60 @@ pub fn markdown(data: &[u8]) {
         assert!(b.department < targets);
         assert_eq!(index.targets()[b.department].kind, EntityKind::Department);
     }
-    // Raw HTML never passes through.
-    let lower = rendered.html.to_lowercase();
-    assert!(
-        !lower.contains("<script"),
-        "raw script in {}",
-        rendered.html
-    );
-    assert!(!lower.contains("href=\"javascript:"), "javascript link");
+    // Raw HTML never passes through unescaped, and what the sanitiser keeps cannot run.
+    check_inert_html(&rendered.html);
     // Rendering is a function of its input.
-    let again = markdown::render_with(&body, base_path, with.then_some(&scan));
+    let again = markdown::render_html(&body, base_path, raw_html, with.then_some(&scan));
     assert_eq!(again, rendered, "two renders of one body differ");
     let _ = markdown::truncate_words(&rendered.first_paragraph, 160);
+}
+
+/// No element or attribute of `html` can run script: no `<script>`, `<object>`, `<embed>`,
+/// `<style>` (and other elements that load or restyle), no `on…` event handler, no `style`
+/// attribute, no `javascript:`, `vbscript:` or `data:text/html` address. Text is escaped by both
+/// renderers (`<` as `&lt;`), so every `<` starts a tag, and attribute values are quoted with `"`.
+fn check_inert_html(html: &str) {
+    let lower = html.to_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(start) = rest.find('<') {
+        let after = &rest[start + 1..];
+        let end = after.find('>').unwrap_or(after.len());
+        let tag = &after[..end];
+        rest = &after[end..];
+        if tag.starts_with('!') {
+            continue; // a comment (comrak's "raw HTML omitted")
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(
+            ![
+                "script", "object", "embed", "style", "base", "meta", "link", "form"
+            ]
+            .contains(&name.as_str()),
+            "<{name}> in {html}"
+        );
+        // Attributes: the names are outside the quotes, the values inside.
+        for (i, part) in tag.split('"').enumerate() {
+            if i % 2 == 1 {
+                let value: String = part.chars().filter(|c| !c.is_whitespace()).collect();
+                let value = value.replace("&#x3a;", ":").replace("&colon;", ":");
+                for scheme in ["javascript:", "vbscript:", "data:text/html"] {
+                    assert!(!value.starts_with(scheme), "{scheme} address in {html}");
+                }
+                continue;
+            }
+            for word in part.split(|c: char| c.is_whitespace() || c == '/') {
+                let attr = word.split('=').next().unwrap_or("");
+                assert!(
+                    !(attr.starts_with("on") && attr.len() > 2) && attr != "style",
+                    "attribute {attr} in {html}"
+                );
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -469,6 +518,37 @@ pub fn pipeline_in(site: &FuzzSite, data: &[u8]) {
                     check_diagnostic(d, &text);
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_inert_html;
+
+    fn fails(html: &str) -> bool {
+        std::panic::catch_unwind(|| check_inert_html(html)).is_err()
+    }
+
+    #[test]
+    fn the_inert_html_check_catches_what_runs() {
+        for bad in [
+            "<p onclick=\"x\">a</p>",
+            "<img src=\"a.jpg\" onerror=\"x\">",
+            "<a href=\"javascript:alert(1)\">a</a>",
+            "<a href=\" JavaScript&#x3a;alert(1)\">a</a>",
+            "<script>x</script>",
+            "<p style=\"color:red\">a</p>",
+            "<iframe src=\"data:text/html,x\"></iframe>",
+        ] {
+            assert!(fails(bad), "{bad}");
+        }
+        for good in [
+            "<p title=\"a onclick=b\">one = two</p>",
+            "<!-- raw HTML omitted --><p>&lt;script&gt;</p>",
+            "<a href=\"/don-vi/ubnd/\">UBND</a>",
+        ] {
+            assert!(!fails(good), "{good}");
         }
     }
 }
