@@ -408,7 +408,7 @@ pub enum Problem {
     ConfigMissing,
     #[error("ảnh `{path}` chưa có mô tả")]
     MissingImageText { path: String },
-    #[error("không xử lý được ảnh `{path}`: {reason}")]
+    #[error("không xử lý được ảnh `{path}`: {}", image_reason(.reason, Lang::Vi))]
     BadImage { path: String, reason: String },
     #[error("các bản thu nhỏ của ảnh `{path}` sẽ trùng tên với ảnh {other}")]
     ImageNameClash { path: String, other: String },
@@ -502,6 +502,67 @@ fn read_vi(error: &str) -> String {
         None if error.is_empty() || error.is_ascii() => "lỗi không rõ nguyên nhân".into(),
         None => error.to_string(),
     }
+}
+
+/// Why a photo could not be processed, from `images`' Vietnamese reason. The decoders' own
+/// (English, sometimes debug-formatted) details after the Vietnamese sentence are left out; in
+/// English the sentence is translated from a table of the reasons `images` gives.
+fn image_reason(reason: &str, lang: Lang) -> String {
+    let kept: Vec<&str> = reason
+        .split(": ")
+        .map(str::trim)
+        .take_while(|part| !part.is_ascii())
+        .collect();
+    let vietnamese = if kept.is_empty() {
+        "tệp ảnh hỏng hoặc không phải ảnh".to_string()
+    } else {
+        kept.join(": ")
+    };
+    if lang == Lang::Vi {
+        return vietnamese;
+    }
+    const ENGLISH: [(&str, &str); 14] = [
+        (
+            "tệp ảnh vừa bị thay đổi",
+            "the file changed while it was being read",
+        ),
+        (
+            "ảnh HEIC/HEIF",
+            "HEIC/HEIF pictures (the iPhone's format) do not show in many browsers",
+        ),
+        (
+            "đây là ảnh HEIC",
+            "this is a HEIC picture (the iPhone's format), whatever its name says",
+        ),
+        ("không đọc được tệp", "the file cannot be read"),
+        (
+            "tệp ảnh hỏng (bộ giải mã",
+            "the picture is damaged (the decoder stopped half-way)",
+        ),
+        (
+            "không ghi được ảnh",
+            "the processed picture cannot be written",
+        ),
+        (
+            "tệp không phải ảnh",
+            "the file is not a JPEG, PNG or WebP picture (it may be damaged, or only renamed)",
+        ),
+        ("ảnh không có điểm ảnh", "the picture has no pixels"),
+        ("tệp JPEG hỏng", "the JPEG file is damaged"),
+        (
+            "tệp PNG dùng bảng màu",
+            "the PNG file uses a palette that cannot be read",
+        ),
+        ("tệp PNG hỏng", "the PNG file is damaged"),
+        ("tệp WebP hỏng", "the WebP file is damaged"),
+        ("không thu nhỏ được ảnh", "the picture cannot be resized"),
+        ("không mã hóa được ảnh", "the picture cannot be encoded"),
+    ];
+    ENGLISH
+        .iter()
+        .find(|(vi, _)| vietnamese.starts_with(vi))
+        .map_or("the file is damaged or not a picture", |(_, en)| en)
+        .to_string()
 }
 
 /// `links::when_text`'s «lúc 08:00 ngày 30/12/2025» as «08:00 on 30/12/2025».
@@ -851,9 +912,10 @@ impl Problem {
             Problem::MissingImageText { path } => {
                 format!("the image `{path}` has no description")
             }
-            Problem::BadImage { path, reason } => {
-                format!("the image `{path}` cannot be processed: {reason}")
-            }
+            Problem::BadImage { path, reason } => format!(
+                "the image `{path}` cannot be processed: {}",
+                image_reason(reason, en)
+            ),
             Problem::ImageNameClash { path, other } => format!(
                 "the resized copies of the image `{path}` would have the same names as the image {other}'s"
             ),
@@ -1326,5 +1388,21 @@ mod tests {
         let loc = Location::of_key(text, "theme").unwrap();
         assert_eq!((loc.line, loc.column, loc.length), (2, 3, 5));
         assert!(Location::of_key(text, "them").is_none());
+    }
+
+    #[test]
+    fn decoder_details_are_left_out_of_image_reasons() {
+        let p = Problem::BadImage {
+            path: "anh.jpg".into(),
+            reason: "tệp JPEG hỏng: I/O errors Not enough bytes, expected 64\n   ".into(),
+        };
+        assert_eq!(
+            p.to_string(),
+            "không xử lý được ảnh `anh.jpg`: tệp JPEG hỏng"
+        );
+        assert_eq!(
+            p.message(Lang::En),
+            "the image `anh.jpg` cannot be processed: the JPEG file is damaged"
+        );
     }
 }
