@@ -874,7 +874,7 @@ impl Problem {
                 format!("no {} named «{name}»", kind.name(en))
             }
             Problem::DuplicateUrl { url, other } => {
-                format!("the address `{url}` is the same as the file {other}'s")
+                format!("the address `{url}` is already the address of the file {other}")
             }
             Problem::EmptySlug { text } => {
                 format!("no address (slug) can be made from «{text}»: it has no letters or digits")
@@ -896,7 +896,7 @@ impl Problem {
                 format!("the image `{path}` has no description (image_alt)")
             }
             Problem::NameCollision { kind, name, other } => format!(
-                "the name «{name}» of this {} is the same as {other}'s",
+                "the name «{name}» of this {} is already used by {other}",
                 kind.name(en)
             ),
             Problem::ParentCycle { chain } => {
