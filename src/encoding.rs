@@ -584,6 +584,19 @@ fn find_mojibake(text: &str) -> Option<Mojibake> {
     let bytes = text.as_bytes();
     while let Some(p) = bytes[i..].iter().position(|&b| b == 0xC3 || b == 0xC4) {
         let at = i + p;
+        // Cheap first look (most C3s are à, á, â… followed by an ASCII letter): the lead must
+        // be Â…ï or Ă, and the next character start like one of Windows-1252's 0x80-0xBF.
+        let second = bytes.get(at + 1).copied().unwrap_or(0);
+        let lead = if bytes[at] == 0xC3 {
+            (0x82..=0xAF).contains(&second)
+        } else {
+            second == 0x82
+        };
+        let next = bytes.get(at + 2).copied().unwrap_or(0);
+        if !lead || !matches!(next, 0xC2 | 0xC5 | 0xC6 | 0xCB | 0xE2) {
+            i = at + 1;
+            continue;
+        }
         match mojibake_at(&text[at..]) {
             Some((len, meant)) => {
                 count += 1;
