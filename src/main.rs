@@ -630,19 +630,25 @@ fn serve(lang: Lang, root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCo
     };
     let mut session = Session::new(opts, out.clone());
     rebuild(lang, &mut session, None, Some(&events));
-    println!("Xem thử tại {url} — lưu tệp là trang tự cập nhật. Ctrl-C để dừng.");
+    match lang {
+        Lang::Vi => println!("Xem thử tại {url} — lưu tệp là trang tự cập nhật. Ctrl-C để dừng."),
+        Lang::En => println!("Preview at {url} — every save updates the page. Ctrl-C to stop."),
+    }
     if open {
-        open_browser(&url);
+        open_browser(lang, &url);
     }
     watch_loop(lang, &mut session, &watcher, Some(&events), &stop);
     server.stop();
     let _ = std::fs::remove_dir_all(&out);
-    println!("Đã dừng máy chủ xem thử.");
+    println!(
+        "{}",
+        lang.pick("Đã dừng máy chủ xem thử.", "Preview server stopped.")
+    );
     ExitCode::SUCCESS
 }
 
 /// Open `url` in the default browser, best effort.
-fn open_browser(url: &str) {
+fn open_browser(lang: Lang, url: &str) {
     let cmd = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(target_os = "windows") {
@@ -651,7 +657,10 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if std::process::Command::new(cmd).arg(url).spawn().is_err() {
-        println!("Không mở được trình duyệt; hãy mở {url}");
+        match lang {
+            Lang::Vi => println!("Không mở được trình duyệt; hãy mở {url}"),
+            Lang::En => println!("Could not open a browser; open {url}"),
+        }
     }
 }
 
@@ -685,7 +694,10 @@ fn build(lang: Lang, opts: BuildOptions, timings: bool) -> ExitCode {
                 ),
             }
             if timings {
-                eprintln!("{} ({} trang dựng lại)", s.timings, s.rendered);
+                match lang {
+                    Lang::Vi => eprintln!("{} ({} trang dựng lại)", s.timings, s.rendered),
+                    Lang::En => eprintln!("{} ({} pages rendered again)", s.timings, s.rendered),
+                }
             }
             ExitCode::SUCCESS
         }
