@@ -1442,6 +1442,43 @@ mod tests {
         assert_eq!(loc.line_text, "Ph\u{FFFD}ng Tô Châu");
     }
 
+    /// Whatever the bytes, detection, decoding, repair and the message never panic.
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        // Bytes drawn from the interesting ones: ASCII, line ends, NUL, C3/C4/E1 leads,
+        // continuation bytes, TCVN3 and VNI letters, BOMs.
+        let pool: Vec<u8> =
+            b"aoe +\r\n\0\xC3\xC4\xE1\xBB\x80\xA1\xBF\xFF\xFE\xEF\xF6\xF4\xF8\xD1\xAD\xEA\xCC"
+                .to_vec();
+        for round in 0..3000 {
+            let len = (next() % 64) as usize + round % 3;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if r % 4 == 0 {
+                        (r >> 8) as u8
+                    } else {
+                        pool[(r >> 8) as usize % pool.len()]
+                    }
+                })
+                .collect();
+            let _ = decode_file(&bytes, Path::new("a.md"));
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                let _ = repair_mojibake(text);
+            }
+            for encoding in Encoding::LEGACY {
+                let _ = encoding.decode(&bytes);
+            }
+        }
+    }
+
     #[test]
     fn undecidable_bytes_are_unknown() {
         assert!(matches!(
