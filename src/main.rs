@@ -267,7 +267,8 @@ fn main() -> ExitCode {
                 ..BuildOptions::default()
             },
         ),
-        Command::Init { dir } => init(lang, cli.root.join(dir)),
+        // `components` drops the `.` of `--root x init .` (shown in messages as `x/.`).
+        Command::Init { dir } => init(lang, cli.root.join(dir).components().collect()),
         Command::Serve { bind, port, open } => serve(lang, cli.root, &bind, port, open),
         Command::Watch {
             output,
@@ -821,7 +822,21 @@ fn init(lang: Lang, dir: PathBuf) -> ExitCode {
                     format!("cannot create {}: {error}", path.display())
                 }
             };
-            eprintln!("{}: {message}", error_word(lang));
+            let hint = match &e {
+                bantin::init::InitError::Exists(_) => lang.pick(
+                    "chọn một thư mục chưa có, ví dụ `bantin init trang-phuong-moi`",
+                    "choose a folder that does not exist yet, e.g. `bantin init new-site`",
+                ),
+                bantin::init::InitError::Io { .. } => lang.pick(
+                    "kiểm tra bạn có quyền ghi vào thư mục đó và đĩa còn chỗ trống",
+                    "check that you may write to that folder and that the disk has room",
+                ),
+            };
+            eprintln!(
+                "{}: {message}\n{}: {hint}",
+                error_word(lang),
+                fix_word(lang)
+            );
             ExitCode::from(1)
         }
     }
