@@ -16,6 +16,8 @@
 //!
 //! Watch is "settled" when a last sentinel edit shows in the output and no rebuild line has
 //! been printed for a moment. Nothing here asserts a duration: timeouts only stop a hung run.
+//! Linux only: memory is read from /proc (tests/watch.rs covers watch everywhere).
+#![cfg(target_os = "linux")]
 
 mod common;
 
