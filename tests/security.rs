@@ -377,11 +377,18 @@ fn image_paths_leaving_the_site_are_errors_never_copies() {
             tmp.path().join("ngoai/bi-mat.jpg").display()
         ),
     );
+    // Links to content files are looked up among the site's documents only.
+    write(
+        &site,
+        "content/articles/lien-ket.md",
+        "+++\ntitle = \"Liên kết\"\ndate = 2025-05-03\n+++\nXem [mật khẩu](../../../../etc/passwd.md).\n",
+    );
     let out = tmp.path().join("public");
     let o = run_build(&site, &out, &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     for at in [
+        "content/articles/lien-ket.md:5:16",
         "content/articles/anh/index.md:4:10",
         "content/articles/anh/index.md:7:5",
         "content/articles/anh/index.md:7:",
