@@ -844,6 +844,86 @@ mod tests {
         assert!(!crate::images::rewrite_body(&html, &[]).contains("<script"));
     }
 
+    /// Classic XSS vectors, each through `raw_html = "safe"` and the responsive-image pass that
+    /// follows, read back by an HTML parser as a browser would.
+    #[test]
+    fn xss_vectors_are_inert_after_every_pass() {
+        use scraper::{Html, Selector};
+        let vectors = [
+            "<script>alert(1)</script>",
+            "<SCRIPT SRC=//x.vn/x.js></SCRIPT>",
+            "<img src=x onerror=alert(1)>",
+            "<img src=\"x\" alt=\"a><script>alert(1)</script>\">",
+            "<img src=\"javascript:alert(1)\">",
+            "<img src=\" jav&#x09;ascript:alert(1)\">",
+            "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+            "<a href=\"&#106;avascript:alert(1)\">x</a>",
+            "<a href=\"data:text/html;base64,PHNjcmlwdD4=\">x</a>",
+            "<a href=\"vbscript:msgbox(1)\">x</a>",
+            "<svg onload=alert(1)><script>alert(1)</script></svg>",
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+            "<iframe src=\"https://www.youtube.com/embed/x\"><script>alert(1)</script></iframe>",
+            "<iframe src=\"https://www.youtube.com/embed/x\" srcdoc=\"<script>alert(1)</script>\"></iframe>",
+            "<iframe src=\"https://www.youtube.com/embed/../../redirect?q=x\"></iframe>",
+            "<iframe src=\"https://www.youtube.com/embed/x\"></iframe><img src=x onerror=alert(1)>",
+            "<xmp><script>alert(1)</script></xmp>",
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+            "<style>*{display:none}</style><p style=\"position:fixed\">x</p>",
+            "<base href=\"https://evil.vn/\"><meta http-equiv=\"refresh\" content=\"0;url=https://evil.vn\">",
+            "<link rel=stylesheet href=https://evil.vn/x.css>",
+            "<form action=https://evil.vn><input name=p><button>Gửi</button></form>",
+            "<object data=x.swf></object><embed src=x.swf>",
+            "<div onmouseover=\"alert(1)\" class=\"site-header\" id=\"main\">x</div>",
+            "<!--<img src=x onerror=alert(1)>-->",
+            "<a href=\"https://x.vn/\" target=\"_top\" rel=\"opener\">x</a>",
+            "<details open ontoggle=alert(1)>",
+            "<video><source onerror=alert(1)></video>",
+            "<img src=\"https://x.vn/a.jpg\" srcset=\"javascript:alert(1) 1x\">",
+        ];
+        let all = Selector::parse("*").unwrap();
+        for v in vectors {
+            for body in [
+                v.to_string(),
+                format!("Chữ {v} chữ"),
+                format!("- {v}\n\n| a |\n|---|\n| {v} |"),
+            ] {
+                let html = safe(&body);
+                let html = crate::images::rewrite_body(&html, &[]);
+                let doc = Html::parse_fragment(&html);
+                for el in doc.select(&all) {
+                    let name = el.value().name();
+                    assert!(
+                        ![
+                            "script", "style", "svg", "math", "base", "meta", "link", "form",
+                            "input", "button", "object", "embed", "xmp", "noscript", "details",
+                            "video", "source"
+                        ]
+                        .contains(&name),
+                        "<{name}> from {v:?}: {html}"
+                    );
+                    if name == "iframe" {
+                        let src = el.value().attr("src").unwrap_or_default();
+                        assert!(is_allowed_embed(src), "{src} from {v:?}: {html}");
+                        assert!(el.value().attr("srcdoc").is_none());
+                        assert_eq!(el.children().count(), 0, "{html}");
+                    }
+                    for (attr, value) in el.value().attrs() {
+                        assert!(
+                            !attr.starts_with("on")
+                                && !["style", "srcdoc", "target", "srcset", "class", "id"]
+                                    .contains(&attr),
+                            "{attr} on <{name}> from {v:?}: {html}"
+                        );
+                        let value = value.trim().to_ascii_lowercase();
+                        for scheme in ["javascript:", "vbscript:", "data:"] {
+                            assert!(!value.starts_with(scheme), "{value} from {v:?}: {html}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn unclosed_raw_html_cannot_swallow_the_page() {
         let html = safe("<div><table><tr><td>a\n\n<b>đậm\n");
