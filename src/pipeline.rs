@@ -4,6 +4,8 @@
 //! Every problem of every stage that could run is reported together.
 
 use std::collections::HashSet;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -80,6 +82,7 @@ pub struct Timings {
     pub render: Duration,
     /// Writing the search index's files (in memory).
     pub search: Duration,
+    /// Checking the output folder against its saved state, then moving files into place.
     pub write: Duration,
 }
 
@@ -273,10 +276,12 @@ pub fn generate_cached(
     };
     lap(&mut timings.render);
     // The search index's files come after the plan's pages.
-    for mut page in crate::search::render(&site, &mut caches.search, previous) {
-        counted(&mut page).map_err(|_| Vec::new())?;
-        pages.push(page);
-    }
+    let mut search = crate::search::render(&site, &mut caches.search, previous);
+    search
+        .par_iter_mut()
+        .try_for_each(counted)
+        .map_err(|_| Vec::new())?;
+    pages.append(&mut search);
     lap(&mut timings.search);
     Ok(Generated {
         timings,
@@ -330,9 +335,13 @@ pub fn build_until(
     let home = std::env::var_os("HOME").map(PathBuf::from);
     output::validate_output_dir(&opts.root, &out, home.as_deref(), opts.force)?;
     let generator = generator(opts);
+    let checking = Instant::now();
     let state = OutputState::load(&opts.root, &out, generator);
     let tx = Transaction::begin(&out, state, stop);
+    let checked = checking.elapsed();
+    let loading = Instant::now();
     let sources = content::load(&opts.root);
+    let loaded = loading.elapsed();
     let generated = generate_cached(
         opts,
         config,
@@ -358,7 +367,8 @@ pub fn build_until(
         let _ = state.save(&opts.root, &out, generator);
     }
     let mut timings = generated.timings;
-    timings.write = writing.elapsed();
+    timings.load += loaded;
+    timings.write = writing.elapsed() + checked;
     Ok(BuildSummary {
         output: out,
         pages: generated.pages.len(),

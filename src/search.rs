@@ -252,10 +252,6 @@ struct Terms {
     lines: String,
     /// Bucket `k`'s lines are `lines[starts[k]..starts[k + 1]]`.
     starts: [u32; BUCKETS + 1],
-    digest: Digest,
-    /// Per bucket, a 64-bit digest of its lines (0 when empty): shard keys are made of these,
-    /// so the keys of a block's 64 shards cost a few kilobytes of hashing, not its words.
-    bucket_digests: [u64; BUCKETS],
 }
 
 impl Terms {
@@ -311,20 +307,7 @@ impl Terms {
             k += 1;
             starts[k] = lines.len() as u32;
         }
-        let digest = fingerprint::of_bytes(lines.as_bytes());
-        let mut bucket_digests = [0; BUCKETS];
-        for (k, d) in bucket_digests.iter_mut().enumerate() {
-            let slice = &lines[starts[k] as usize..starts[k + 1] as usize];
-            if !slice.is_empty() {
-                *d = xxhash_rust::xxh3::xxh3_64(slice.as_bytes()) | 1;
-            }
-        }
-        Terms {
-            lines,
-            starts,
-            digest,
-            bucket_digests,
-        }
+        Terms { lines, starts }
     }
 
     fn bucket(&self, k: usize) -> &str {
@@ -383,8 +366,6 @@ fn extract(site: &Site, a: &Article, cache: &mut WordCache) -> Terms {
 pub struct Cache {
     /// Each article's words, by the digest of what they are read from.
     terms: AHashMap<Digest, Arc<Terms>>,
-    /// Per block: its key and the keys of its shards.
-    blocks: HashMap<usize, (Digest, Arc<[Digest]>)>,
 }
 
 /// The manifest, `tim-kiem/chi-muc.json`.
@@ -446,8 +427,39 @@ pub fn render(
             article_keys(site, &base, article(doc), buf)
         })
         .unzip();
+    // A block's shards are made from the words of its articles, which are made from the
+    // articles' `inputs`: keys need no words, so words are extracted only for blocks with a
+    // shard to render (a build with nothing changed extracts none).
+    let blocks = n.div_ceil(BLOCK);
+    let block_range = |b: usize| b * BLOCK..((b + 1) * BLOCK).min(n);
+    let block_keys: Vec<Digest> = (0..blocks)
+        .map(|b| {
+            let mut f = Fingerprinter::new();
+            f.u64(FORMAT).u64(b as u64);
+            for doc in block_range(b) {
+                f.digest(inputs[doc]);
+            }
+            f.finish()
+        })
+        .collect();
+    let shard_key = |block: usize, bucket: usize| {
+        let mut f = Fingerprinter::new();
+        f.u64(FORMAT).digest(block_keys[block]).u64(bucket as u64);
+        f.finish()
+    };
+    let shard_file =
+        |block: usize, bucket: usize| urls::output_file(&urls::search_shard(block, bucket));
+    let needed: Vec<bool> = (0..blocks)
+        .map(|b| {
+            // Debug builds render every shard, to check the keys of those not written.
+            cfg!(debug_assertions)
+                || (0..BUCKETS).any(|k| {
+                    previous(&shard_file(b, k)).map(|s| s.key) != Some(Some(shard_key(b, k)))
+                })
+        })
+        .collect();
     let missing: Vec<usize> = (0..n)
-        .filter(|&doc| !cache.terms.contains_key(&inputs[doc]))
+        .filter(|&doc| needed[doc / BLOCK] && !cache.terms.contains_key(&inputs[doc]))
         .collect();
     let extracted: Vec<(Digest, Arc<Terms>)> = missing
         .par_iter()
@@ -462,36 +474,21 @@ pub fn render(
         let used: AHashSet<Digest> = inputs.iter().copied().collect();
         cache.terms.retain(|d, _| used.contains(d));
     }
-    let terms: Vec<Arc<Terms>> = inputs.iter().map(|d| cache.terms[d].clone()).collect();
-
-    // Per block: its key (everything its files are made from) and its shards' keys.
-    let blocks = n.div_ceil(BLOCK);
-    let mut versions = Vec::with_capacity(blocks);
-    let mut shard_keys: Vec<Arc<[Digest]>> = Vec::with_capacity(blocks);
-    for b in 0..blocks {
-        let range = b * BLOCK..((b + 1) * BLOCK).min(n);
-        let mut f = Fingerprinter::new();
-        f.u64(FORMAT).u64(b as u64);
-        for doc in range.clone() {
-            f.digest(terms[doc].digest).digest(doc_keys[doc]);
-        }
-        let key = f.finish();
-        let keys = match cache.blocks.get(&b) {
-            Some((k, keys)) if *k == key => keys.clone(),
-            _ => {
-                let keys: Arc<[Digest]> = (0..BUCKETS)
-                    .into_par_iter()
-                    .map(|k| shard_key(b, k, &terms[range.clone()]))
-                    .collect::<Vec<_>>()
-                    .into();
-                cache.blocks.insert(b, (key, keys.clone()));
-                keys
+    let terms: Vec<Option<Arc<Terms>>> = (0..n)
+        .map(|doc| needed[doc / BLOCK].then(|| cache.terms[&inputs[doc]].clone()))
+        .collect();
+    // A block's version (in the manifest, so browsers fetch changed shards anew) also follows
+    // what its articles' own files are made from.
+    let versions: Vec<String> = (0..blocks)
+        .map(|b| {
+            let mut f = Fingerprinter::new();
+            f.digest(block_keys[b]);
+            for doc in block_range(b) {
+                f.digest(doc_keys[doc]);
             }
-        };
-        versions.push(format!("{:010x}", key >> 88));
-        shard_keys.push(keys);
-    }
-    cache.blocks.retain(|b, _| *b < blocks);
+            format!("{:010x}", f.finish() >> 88)
+        })
+        .collect();
 
     let manifest = Manifest {
         format: FORMAT,
@@ -522,17 +519,22 @@ pub fn render(
         .par_iter()
         .map(|job| {
             let (file, key) = match job {
-                Job::Shard { block, bucket } => (
-                    urls::output_file(&urls::search_shard(block, bucket)),
-                    shard_keys[*block][*bucket],
-                ),
+                Job::Shard { block, bucket } => {
+                    (shard_file(*block, *bucket), shard_key(*block, *bucket))
+                }
                 // A `.json` path is its own output file (no `output_file` copy per article).
                 Job::Doc(doc) => (urls::search_doc(doc), doc_keys[*doc]),
             };
             let bytes = || match job {
                 Job::Shard { block, bucket } => {
-                    let range = block * BLOCK..((block + 1) * BLOCK).min(n);
-                    shard_bytes(&terms[range], *bucket)
+                    let words: Vec<Arc<Terms>> = terms[block_range(*block)]
+                        .iter()
+                        .map(|t| {
+                            t.clone()
+                                .expect("the words of a block with shards to render")
+                        })
+                        .collect();
+                    shard_bytes(&words, *bucket)
                 }
                 Job::Doc(doc) => doc_bytes(&urls, article(*doc)),
             };
@@ -581,19 +583,6 @@ fn doc_bytes(urls: &Urls, a: &Article) -> Vec<u8> {
         b: a.draft,
     };
     serde_json::to_vec(&doc).unwrap_or_default()
-}
-
-/// A shard's key: its block and bucket, and the words each article of the block has in it.
-fn shard_key(block: usize, bucket: usize, docs: &[Arc<Terms>]) -> Digest {
-    let mut f = Fingerprinter::new();
-    f.u64(FORMAT).u64(block as u64).u64(bucket as u64);
-    for (rel, t) in docs.iter().enumerate() {
-        let d = t.bucket_digests[bucket];
-        if d != 0 {
-            f.u64(rel as u64).u64(d);
-        }
-    }
-    f.finish()
 }
 
 /// A shard: `{"<folded>": {"<key>": [postings]}}`, words and spellings sorted. A posting is

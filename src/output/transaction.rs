@@ -225,19 +225,19 @@ impl<'a> Transaction<'a> {
             .filter(|c| !page_files.contains(c.to.as_str()))
             .collect();
         copies.par_iter().try_for_each(|c| self.copy(c, changed))?;
+        let updated: HashSet<String> = self
+            .updates
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|u| u.file.clone())
+            .collect();
         for p in pages {
             if p.bytes.is_some() {
                 // Not handed to `page`: stage it now.
                 let mut p = p.clone();
                 let _ = self.page(&mut p);
-            } else if !self.state.files.contains_key(&p.file)
-                && !self
-                    .updates
-                    .get_mut()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .iter()
-                    .any(|u| u.file == p.file)
-            {
+            } else if !self.state.files.contains_key(&p.file) && !updated.contains(&p.file) {
                 // Not rendered, yet never written: only a caller's mistake gets here.
                 return Err(OutputError::Dangerous {
                     path: PathBuf::from(&p.file),
