@@ -16,6 +16,7 @@ pub mod feeds;
 pub mod fingerprint;
 pub mod images;
 pub mod init;
+pub mod inputs;
 pub mod links;
 pub mod markdown;
 pub mod mentions;

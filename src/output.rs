@@ -19,7 +19,7 @@ use crate::render::RenderedPage;
 mod state;
 mod transaction;
 
-pub use state::OutputState;
+pub use state::{BuildRecord, OutputState};
 pub use transaction::{SyncReport, Transaction};
 
 /// The file bantin leaves in every output folder it creates.

@@ -14,7 +14,7 @@ use crate::config::{BaseUrl, Config};
 use crate::content::{self, Kind};
 use crate::error::{Diagnostic, Problem, sort_diagnostics};
 use crate::fingerprint::{Digest, Fingerprinter};
-use crate::output::{self, OutputError, OutputState, Transaction};
+use crate::output::{self, BuildRecord, OutputError, OutputState, Transaction};
 use crate::plan::{self, Plan};
 use crate::render::{PageSink, PageStamp, RenderedPage, Renderer};
 use crate::site::{self, ResolveOptions, Site, StaticFiles};
@@ -336,7 +336,34 @@ pub fn build_until(
     output::validate_output_dir(&opts.root, &out, home.as_deref(), opts.force)?;
     let generator = generator(opts);
     let checking = Instant::now();
-    let state = OutputState::load(&opts.root, &out, generator);
+    let mut state = OutputState::load(&opts.root, &out, generator);
+    // Taken before any file is read: a file saved during the build counts as changed next time.
+    let inputs = crate::inputs::digest(&opts.root);
+    let now = opts.now.unwrap_or_else(jiff::Timestamp::now);
+    if let Some(BuildRecord { counts, .. }) = state.unchanged(&out, inputs, now.as_second()) {
+        // Nothing a build reads changed, the site is still current and the folder is as the
+        // last build left it: nothing to read, render or write.
+        let [pages, articles, officials, departments] = counts;
+        return Ok(BuildSummary {
+            output: out,
+            pages,
+            rendered: 0,
+            written: 0,
+            removed: 0,
+            articles,
+            officials,
+            departments,
+            elapsed: started.elapsed(),
+            timings: Timings {
+                write: checking.elapsed(),
+                ..Timings::default()
+            },
+        });
+    }
+    let opts = &BuildOptions {
+        now: Some(now),
+        ..opts.clone()
+    };
     let tx = Transaction::begin(&out, state, stop);
     let checked = checking.elapsed();
     let loading = Instant::now();
@@ -360,12 +387,22 @@ pub fn build_until(
         }
     };
     let writing = Instant::now();
-    let (report, state) = tx.commit(&generated.pages, &generated.plan.copies, &HashSet::new());
+    let (report, mut state) = tx.commit(&generated.pages, &generated.plan.copies, &HashSet::new());
     let report = report?;
-    if report.restamped > 0 || !report.removed.is_empty() {
-        // Only speed is lost if the state cannot be saved: the next build compares every file.
-        let _ = state.save(&opts.root, &out, generator);
-    }
+    let site = &generated.site;
+    let record = BuildRecord {
+        inputs,
+        valid_until: site.valid_until().as_second(),
+        counts: [
+            generated.pages.len(),
+            site.articles.len(),
+            site.officials.len(),
+            site.departments.len(),
+        ],
+    };
+    state.set_record(record);
+    // Only speed is lost if the state cannot be saved: the next build compares every file.
+    let _ = state.save(&opts.root, &out, generator);
     let mut timings = generated.timings;
     timings.load += loaded;
     timings.write = writing.elapsed() + checked;

@@ -11,14 +11,31 @@ use crate::error::{Diagnostic, Location, Problem};
 use crate::site::{Article, ResolveOptions};
 
 /// Leave out of `articles` (or mark, with `opts.future`) those dated after `opts.now`; a
-/// warning for each one left out goes to `warnings`.
+/// warning for each one left out goes to `warnings`. Returns when the first of them falls due:
+/// from then on the site is not what this build makes of it.
 pub fn hold_back(
     articles: &mut Vec<(Article, Vec<String>)>,
     docs: &Documents,
     opts: &ResolveOptions,
     warnings: &mut Vec<Diagnostic>,
-) {
+) -> Option<jiff::Timestamp> {
     let later = |a: &Article| a.date.timestamp() > opts.now;
+    let next_due = articles
+        .iter()
+        .map(|(a, _)| a.date.timestamp())
+        .filter(|t| *t > opts.now)
+        .min();
+    hold_back_inner(articles, docs, opts, warnings, later);
+    next_due
+}
+
+fn hold_back_inner(
+    articles: &mut Vec<(Article, Vec<String>)>,
+    docs: &Documents,
+    opts: &ResolveOptions,
+    warnings: &mut Vec<Diagnostic>,
+    later: impl Fn(&Article) -> bool,
+) {
     if opts.future {
         for (a, _) in articles.iter_mut() {
             a.scheduled = later(a);

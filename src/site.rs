@@ -194,6 +194,22 @@ pub struct Site {
     pub root_departments: Vec<DepartmentId>,
     /// Every image processed by the images stage, by site-relative path (empty until then).
     pub images: crate::images::Published,
+    /// When the first scheduled article falls due (its page appears, or loses its mark).
+    pub next_due: Option<jiff::Timestamp>,
+}
+
+impl Site {
+    /// Until when this site stays what it is, all files unchanged: the first scheduled article
+    /// falls due, or the day changes (officials' positions are read as of `today`).
+    pub fn valid_until(&self) -> jiff::Timestamp {
+        let tomorrow = self
+            .today
+            .tomorrow()
+            .ok()
+            .and_then(|d| d.to_zoned_datetime(self.config.timezone.clone()).ok())
+            .map_or(jiff::Timestamp::MIN, |z| z.timestamp());
+        self.next_due.map_or(tomorrow, |t| t.min(tomorrow))
+    }
 }
 
 /// Site-relative paths of the static files (site's and theme's) that will be in the output.
@@ -304,7 +320,7 @@ pub fn resolve_cached(
         &mut cache.links,
         &mut found,
     );
-    crate::schedule::hold_back(&mut articles, &docs, opts, &mut found.warnings);
+    let next_due = crate::schedule::hold_back(&mut articles, &docs, opts, &mut found.warnings);
     problems.0.extend(found.errors);
     cache.warnings = found.warnings;
 
@@ -401,6 +417,7 @@ pub fn resolve_cached(
         by_day,
         root_departments,
         images: Default::default(),
+        next_due,
     })
 }
 

@@ -269,3 +269,56 @@ fn ctrl_c_during_a_build_leaves_the_previous_site_untouched() {
     build_ok(&root, &out, &[]);
     assert_same_as_clean(&root, &out, &[], "after the interrupted build");
 }
+
+#[test]
+fn nothing_is_skipped_once_a_scheduled_article_falls_due() {
+    use bantin::pipeline::{self, BuildOptions};
+    let site = common::small_site("");
+    let root = site.path();
+    write(
+        root,
+        "content/articles/hen-dang.md",
+        "+++\ntitle = \"Thông báo hẹn đăng\"\ndate = 2030-01-01T08:00:00+07:00\n+++\nNội dung.\n",
+    );
+    let out = root.join("public");
+    let at = |when: &str| BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.clone()),
+        now: Some(when.parse().unwrap()),
+        ..BuildOptions::default()
+    };
+    let page = out.join("tin-tuc/hen-dang/index.html");
+    let first = pipeline::build(&at("2029-12-31T20:00:00+07:00")).unwrap();
+    assert!(first.written > 0);
+    assert!(!page.exists(), "not published before its time");
+    let again = pipeline::build(&at("2029-12-31T21:00:00+07:00")).unwrap();
+    assert_eq!(
+        (again.written, again.rendered),
+        (0, 0),
+        "nothing to do an hour later"
+    );
+    let due = pipeline::build(&at("2030-01-01T09:00:00+07:00")).unwrap();
+    assert!(due.written > 0, "the build after its time does the work");
+    assert!(page.exists(), "published once due");
+    // And exactly as a clean build at that moment.
+    let clean = tempfile::tempdir().unwrap();
+    let clean_root = clean.path().join("site");
+    copy_dir(root, &clean_root);
+    let _ = std::fs::remove_dir_all(clean_root.join(".bantin-cache"));
+    let _ = std::fs::remove_dir_all(clean_root.join("public"));
+    let clean_out = clean.path().join("public");
+    pipeline::build(&BuildOptions {
+        root: clean_root.clone(),
+        output: Some(clean_out.clone()),
+        now: Some("2030-01-01T09:00:00+07:00".parse().unwrap()),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    let got = files(&out);
+    let want = files(&clean_out);
+    assert!(
+        differences(&got, &want).is_empty(),
+        "{:?}",
+        differences(&got, &want)
+    );
+}

@@ -58,6 +58,23 @@ pub struct OutputState {
     /// Whether `files` and `unknown` were checked against the folder since they were loaded
     /// (a state kept in memory by a session is trusted while the folder keeps its marker).
     pub(super) verified: bool,
+    /// What the build that saved the state was made from (see [`BuildRecord`]); dropped as
+    /// soon as anything is written.
+    pub(super) record: Option<BuildRecord>,
+    /// Number of files the state held when it was loaded.
+    loaded: usize,
+}
+
+/// What a build was made from, saved with its output state so that the next build can tell
+/// that nothing changed without reading a single source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildRecord {
+    /// See [`crate::inputs::digest`].
+    pub inputs: Digest,
+    /// Until when the site it made stays current (seconds since 1970).
+    pub valid_until: i64,
+    /// Pages, articles, officials, departments: for the summary of a build with nothing to do.
+    pub counts: [usize; 4],
 }
 
 /// First line of a saved state; the number changes with the format.
@@ -87,6 +104,24 @@ impl OutputState {
         self.files.len()
     }
 
+    /// Say what the build that wrote this state was made from (saved by [`OutputState::save`]).
+    pub fn set_record(&mut self, record: BuildRecord) {
+        self.record = Some(record);
+    }
+
+    /// The record of the build that left the folder, if the folder is exactly as it left it
+    /// (checked against the folder first) and that build was made from `inputs` and is still
+    /// current at `now` (seconds since 1970): then there is nothing to do.
+    pub fn unchanged(&mut self, output: &Path, inputs: Digest, now: i64) -> Option<BuildRecord> {
+        let record = self
+            .record
+            .filter(|r| r.inputs == inputs && now < r.valid_until)?;
+        if !self.verified {
+            self.verify(output);
+        }
+        (self.unknown.is_empty() && self.files.len() == self.loaded).then_some(record)
+    }
+
     /// Where the state of builds of the site at `root` into `output` is saved.
     pub fn path(root: &Path, output: &Path) -> PathBuf {
         let id = fingerprint::of_bytes(output.to_string_lossy().as_bytes()) as u64;
@@ -104,12 +139,18 @@ impl OutputState {
             return state;
         };
         let mut lines = text.lines();
-        let header = format!("{HEADER}\t{generator:032x}");
-        let same_generator = match lines.next() {
-            Some(h) if h == header => true,
-            Some(h) if h.starts_with(HEADER) => false,
-            _ => return state,
+        let Some(mut header) = lines
+            .next()
+            .and_then(|h| h.strip_prefix(HEADER))
+            .map(|h| h.split('\t'))
+        else {
+            return state;
         };
+        let _ = header.next();
+        let same_generator = header.next() == Some(&format!("{generator:032x}"));
+        if same_generator {
+            state.record = parse_record(header);
+        }
         for line in lines {
             let Some((file, stamp)) = parse_line(line) else {
                 // A damaged file: trust none of it.
@@ -126,6 +167,7 @@ impl OutputState {
             };
             state.files.insert(file.to_string(), stamp);
         }
+        state.loaded = state.files.len();
         state
     }
 
@@ -136,7 +178,16 @@ impl OutputState {
         let dir = path.parent().unwrap_or(root);
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let mut text = Vec::with_capacity(64 + self.files.len() * 140);
-        let _ = writeln!(text, "{HEADER}\t{generator:032x}");
+        let _ = write!(text, "{HEADER}\t{generator:032x}");
+        if let Some(r) = &self.record {
+            let [pages, articles, officials, departments] = r.counts;
+            let _ = write!(
+                text,
+                "\t{:032x}\t{}\t{pages}\t{articles}\t{officials}\t{departments}",
+                r.inputs, r.valid_until
+            );
+        }
+        text.push(b'\n');
         let mut files: Vec<_> = self.files.iter().collect();
         files.sort_unstable_by(|a, b| a.0.cmp(b.0));
         for (file, s) in files {
@@ -194,6 +245,20 @@ impl OutputState {
         on_disk.retain(|file, _| !self.files.contains_key(file));
         self.unknown = on_disk;
     }
+}
+
+fn parse_record<'a>(mut parts: impl Iterator<Item = &'a str>) -> Option<BuildRecord> {
+    let inputs = u128::from_str_radix(parts.next()?, 16).ok()?;
+    let valid_until = parts.next()?.parse().ok()?;
+    let mut counts = [0; 4];
+    for c in &mut counts {
+        *c = parts.next()?.parse().ok()?;
+    }
+    Some(BuildRecord {
+        inputs,
+        valid_until,
+        counts,
+    })
 }
 
 fn parse_line(line: &str) -> Option<(&str, Stamp)> {

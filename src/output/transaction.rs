@@ -317,6 +317,8 @@ impl<'a> Transaction<'a> {
         }
         self.state.unknown.clear();
         self.state.verified = true;
+        // What the folder was built from is for the caller to say again.
+        self.state.record = None;
         let mut written = Vec::new();
         let restamped = updates.len();
         for u in updates {
