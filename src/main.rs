@@ -512,10 +512,12 @@ fn watch_loop(
     while !stop.load(Ordering::SeqCst) {
         match watcher.next_batch(Duration::from_millis(200)) {
             Batch::Changed(paths) => rebuild(lang, session, Some(&paths), events),
-            Batch::Idle => {}
+            // While the editor types, save what the output folder holds for the next start.
+            Batch::Idle => session.save_state(),
             Batch::Closed => break,
         }
     }
+    session.save_state();
 }
 
 fn watch(lang: Lang, opts: BuildOptions) -> ExitCode {

@@ -453,6 +453,8 @@ pub struct Session {
     /// What the output folder holds, as the last successful rebuild left it.
     state: OutputState,
     generator: Digest,
+    /// Whether `state` changed since it was last saved.
+    unsaved: bool,
 }
 
 impl Session {
@@ -472,6 +474,7 @@ impl Session {
             caches: Caches::default(),
             state,
             generator,
+            unsaved: false,
         }
     }
 
@@ -487,6 +490,17 @@ impl Session {
         self.sources.refresh(&self.opts.root, paths);
         self.caches.images.forget(paths);
         self.run(started, &paths.iter().cloned().collect())
+    }
+
+    /// Save what the output folder holds for the next build or session, if it changed since
+    /// the last save (call when idle: it is a few megabytes for a large site). Only speed is
+    /// lost if it cannot be saved: the next start compares every file.
+    pub fn save_state(&mut self) {
+        if std::mem::take(&mut self.unsaved) {
+            let _ = self
+                .state
+                .save(&self.opts.root, &self.output, self.generator);
+        }
     }
 
     /// Read every file again, rebuild, and bring the output folder up to date, comparing every
@@ -531,12 +545,7 @@ impl Session {
         let (report, state) = tx.commit(&generated.pages, &generated.plan.copies, changed);
         self.state = state;
         let report = report?;
-        if report.restamped > 0 || !report.removed.is_empty() {
-            // Only speed is lost if it cannot be saved: the next start compares every file.
-            let _ = self
-                .state
-                .save(&self.opts.root, &self.output, self.generator);
-        }
+        self.unsaved |= report.restamped > 0 || !report.removed.is_empty();
         let mut timings = generated.timings;
         timings.load += loaded;
         timings.write = written.elapsed();
