@@ -424,26 +424,7 @@ fn output_error(lang: Lang, e: &bantin::output::OutputError) -> String {
             "stopped (Ctrl-C) before writing; the output folder is left as it was".into()
         }
         (Lang::En, OutputError::Dangerous { path, reason }) => {
-            // The reasons are fixed Vietnamese sentences of `output`; an unknown one is shown as
-            // it is rather than lost.
-            let reason = match *reason {
-                "đây là thư mục gốc của máy" => "it is the root folder of the computer",
-                "đây là thư mục nhà (home) của người dùng hoặc thư mục chứa nó" => {
-                    "it is the user's home folder or a folder holding it"
-                }
-                "đây chính là thư mục của trang" => "it is the site's own folder",
-                "thư mục này chứa cả trang; xuất ra sẽ xóa mất nội dung" => {
-                    "this folder holds the site itself; building into it would delete the content"
-                }
-                "đây là thư mục nguồn của trang" => {
-                    "it is one of the site's source folders"
-                }
-                "đây là tệp cấu hình của trang" => "it is the site's configuration file",
-                "đường dẫn ra ngoài thư mục xuất" => {
-                    "the path leads outside the output folder"
-                }
-                other => other,
-            };
+            let reason = reason.text(Lang::En);
             format!("cannot build the site into {}: {reason}", path.display())
         }
     }

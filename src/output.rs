@@ -29,7 +29,7 @@ pub const MARKER: &str = ".bantin-output";
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error("không thể xuất trang vào {path}: {reason}")]
-    Dangerous { path: PathBuf, reason: &'static str },
+    Dangerous { path: PathBuf, reason: Refusal },
     #[error(
         "thư mục {path} đã có tệp không do bantin tạo; chọn thư mục khác, xóa nó, hoặc thêm --force nếu chắc chắn muốn thay thế"
     )]
@@ -41,6 +41,82 @@ pub enum OutputError {
         path: PathBuf,
         error: std::io::Error,
     },
+}
+
+/// Why bantin will not write somewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The root of the file system.
+    Root,
+    /// The home folder or a folder holding it.
+    Home,
+    /// The site's own folder.
+    SiteItself,
+    /// A folder holding the site.
+    HoldsSite,
+    /// `content/`, `static/`, `themes/`, `templates/` or inside them.
+    SourceFolder,
+    /// `.bantin-cache/` or inside it.
+    CacheFolder,
+    ConfigFile,
+    /// An existing file, not a folder.
+    NotAFolder,
+    /// A path inside the output that leads out of it.
+    Escapes,
+    /// A page that was neither rendered nor written before (a caller's mistake).
+    NotRendered,
+}
+
+impl Refusal {
+    /// The reason in words, in `lang`.
+    pub fn text(self, lang: crate::error::Lang) -> &'static str {
+        let (vi, en) = match self {
+            Refusal::Root => (
+                "đây là thư mục gốc của máy",
+                "it is the root folder of the computer",
+            ),
+            Refusal::Home => (
+                "đây là thư mục nhà (home) của người dùng hoặc thư mục chứa nó",
+                "it is the user's home folder or a folder holding it",
+            ),
+            Refusal::SiteItself => (
+                "đây chính là thư mục của trang",
+                "it is the site's own folder",
+            ),
+            Refusal::HoldsSite => (
+                "thư mục này chứa cả trang; xuất ra sẽ xóa mất nội dung",
+                "this folder holds the site itself; building into it would delete the content",
+            ),
+            Refusal::SourceFolder => (
+                "đây là thư mục nguồn của trang",
+                "it is one of the site's source folders",
+            ),
+            Refusal::CacheFolder => (
+                "đây là thư mục bộ nhớ đệm của bantin (.bantin-cache)",
+                "it is bantin's cache folder (.bantin-cache)",
+            ),
+            Refusal::ConfigFile => (
+                "đây là tệp cấu hình của trang",
+                "it is the site's configuration file",
+            ),
+            Refusal::NotAFolder => (
+                "đây là một tệp, không phải thư mục",
+                "it is a file, not a folder",
+            ),
+            Refusal::Escapes => (
+                "đường dẫn ra ngoài thư mục xuất",
+                "the path leads outside the output folder",
+            ),
+            Refusal::NotRendered => ("trang chưa được tạo", "the page was not made"),
+        };
+        lang.pick(vi, en)
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text(crate::error::Lang::Vi))
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
@@ -113,27 +189,30 @@ pub fn validate_output_dir(
         })
     };
     if out.parent().is_none() {
-        return refuse("đây là thư mục gốc của máy");
+        return refuse(Refusal::Root);
     }
     if let Some(home) = home {
         let home = absolute(Path::new("."), home);
         if out == home || home.starts_with(&out) {
-            return refuse("đây là thư mục nhà (home) của người dùng hoặc thư mục chứa nó");
+            return refuse(Refusal::Home);
         }
     }
     if out == root {
-        return refuse("đây chính là thư mục của trang");
+        return refuse(Refusal::SiteItself);
     }
     if root.starts_with(&out) {
-        return refuse("thư mục này chứa cả trang; xuất ra sẽ xóa mất nội dung");
+        return refuse(Refusal::HoldsSite);
     }
     for source in ["content", "static", "themes", "templates"] {
         if out.starts_with(root.join(source)) {
-            return refuse("đây là thư mục nguồn của trang");
+            return refuse(Refusal::SourceFolder);
         }
     }
+    if out.starts_with(root.join(crate::images::CACHE_DIR)) {
+        return refuse(Refusal::CacheFolder);
+    }
     if root.join(crate::config::CONFIG_FILE) == out {
-        return refuse("đây là tệp cấu hình của trang");
+        return refuse(Refusal::ConfigFile);
     }
     if !force && out.is_dir() && !out.join(MARKER).exists() {
         let non_empty = std::fs::read_dir(&out).map_err(io(&out))?.next().is_some();
@@ -142,7 +221,7 @@ pub fn validate_output_dir(
         }
     }
     if out.exists() && !out.is_dir() {
-        return refuse("đây là một tệp, không phải thư mục");
+        return refuse(Refusal::NotAFolder);
     }
     Ok(())
 }
@@ -280,6 +359,7 @@ mod tests {
             PathBuf::from("content"),
             PathBuf::from("content/x"),
             PathBuf::from("public/../.."),
+            PathBuf::from(".bantin-cache/public"),
         ] {
             let r = validate_output_dir(&root, &bad, Some(&home), true);
             assert!(

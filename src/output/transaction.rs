@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::state::{Meta, OutputState, Stamp};
-use super::{MARKER, OutputError, io, safe_join, sibling, source_fingerprint, swap_in};
+use super::{MARKER, OutputError, Refusal, io, safe_join, sibling, source_fingerprint, swap_in};
 use crate::fingerprint::{self, Digest};
 use crate::plan::{AssetSource, CopyJob};
 use crate::render::{RenderedPage, Stop};
@@ -159,7 +159,7 @@ impl<'a> Transaction<'a> {
     fn put(&self, rel: &str, bytes: &[u8], digest: Digest) -> Result<(Meta, bool), OutputError> {
         let bad_path = || OutputError::Dangerous {
             path: PathBuf::from(rel),
-            reason: "đường dẫn ra ngoài thư mục xuất",
+            reason: Refusal::Escapes,
         };
         let dest = safe_join(&self.staging, rel).ok_or_else(bad_path)?;
         if !self.whole {
@@ -241,7 +241,7 @@ impl<'a> Transaction<'a> {
                 // Not rendered, yet never written: only a caller's mistake gets here.
                 return Err(OutputError::Dangerous {
                     path: PathBuf::from(&p.file),
-                    reason: "trang chưa được tạo",
+                    reason: Refusal::NotRendered,
                 });
             }
         }
