@@ -464,6 +464,21 @@ impl Default for FuzzSite {
     }
 }
 
+/// The text a diagnostic about a file with these bytes points into: the file as decoded, or, for
+/// a file in a legacy encoding or with damaged letters, as read with the encoding detected (the
+/// report shows the editor the offending line as it reads).
+fn shown_text(data: &[u8]) -> String {
+    use bantin::encoding::Detected;
+    match bantin::encoding::detect(data) {
+        Detected::Utf8 { text, .. }
+        | Detected::Utf16Bom { text, .. }
+        | Detected::Other { text, .. }
+        | Detected::BrokenUtf8 { text, .. } => text,
+        Detected::Mojibake(m) => m.text,
+        Detected::Unknown { .. } | Detected::Binary(_) => String::new(),
+    }
+}
+
 /// The whole pipeline but the write, on a site created once per process.
 pub fn pipeline(data: &[u8]) {
     static SITE: OnceLock<FuzzSite> = OnceLock::new();
@@ -510,13 +525,12 @@ pub fn pipeline_in(site: &FuzzSite, data: &[u8]) {
         Err(diags) => {
             assert!(!diags.is_empty());
             for d in &diags {
-                let text = std::fs::read_to_string(site.root.join(&d.file)).unwrap_or_default();
-                if d.file.ends_with("fuzz.md") {
-                    let text = content::decode(data).unwrap_or(text);
-                    check_diagnostic(d, &text);
+                let text = if d.file.ends_with("fuzz.md") {
+                    shown_text(data)
                 } else {
-                    check_diagnostic(d, &text);
-                }
+                    std::fs::read_to_string(site.root.join(&d.file)).unwrap_or_default()
+                };
+                check_diagnostic(d, &text);
             }
         }
     }
