@@ -25,7 +25,9 @@ pub fn digest(root: &Path) -> Digest {
     SOURCE_DIRS
         .par_iter()
         .map(|dir| walk(root, Path::new(dir)))
-        .reduce(|| config, u128::wrapping_add)
+        // `reduce` may start from its identity many times: it must be zero.
+        .reduce(|| 0, u128::wrapping_add)
+        .wrapping_add(config)
 }
 
 /// The sum of the digests of `rel` (relative to `root`) and, for a folder, of everything in it.
@@ -44,7 +46,8 @@ fn walk(root: &Path, rel: &Path) -> Digest {
                 _ => entry(root, &child),
             }
         })
-        .reduce(|| own, u128::wrapping_add)
+        .reduce(|| 0, u128::wrapping_add)
+        .wrapping_add(own)
 }
 
 /// One entry: its path, kind, size and modification time, as the entry itself (a symbolic
@@ -89,8 +92,13 @@ mod tests {
         std::fs::create_dir_all(root.join("content/articles")).unwrap();
         std::fs::write(root.join("site.toml"), "title = \"x\"\n").unwrap();
         std::fs::write(root.join("content/articles/a.md"), "a").unwrap();
+        for i in 0..40 {
+            std::fs::write(root.join(format!("content/articles/{i}.md")), "x").unwrap();
+        }
         let first = digest(root);
-        assert_eq!(digest(root), first, "stable while nothing changes");
+        for _ in 0..20 {
+            assert_eq!(digest(root), first, "stable while nothing changes");
+        }
         std::fs::create_dir_all(root.join("target")).unwrap();
         std::fs::write(root.join("target/other"), "not read by a build").unwrap();
         assert_eq!(

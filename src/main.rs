@@ -669,11 +669,17 @@ fn build(lang: Lang, opts: BuildOptions, timings: bool) -> ExitCode {
                 s.written,
                 s.removed,
             );
-            match lang {
-                Lang::Vi => println!(
+            match (lang, s.up_to_date) {
+                (Lang::Vi, true) => println!(
+                    "Không có tệp nguồn nào thay đổi kể từ lần dựng trước: {output} đã đúng ({pages} trang, {articles} bài viết, {officials} cán bộ, {departments} đơn vị); kiểm tra trong {ms} ms, 0 tệp ghi mới."
+                ),
+                (Lang::En, true) => println!(
+                    "No source file changed since the last build: {output} is up to date ({pages} pages, {articles} articles, {officials} officials, {departments} departments); checked in {ms} ms, 0 files written."
+                ),
+                (Lang::Vi, false) => println!(
                     "Đã tạo {pages} trang ({articles} bài viết, {officials} cán bộ, {departments} đơn vị) vào {output} trong {ms} ms: {written} tệp ghi mới, {removed} tệp xóa, các tệp khác không đổi."
                 ),
-                Lang::En => println!(
+                (Lang::En, false) => println!(
                     "Built {pages} pages ({articles} articles, {officials} officials, {departments} departments) into {output} in {ms} ms: {written} files written, {removed} removed, the others unchanged."
                 ),
             }

@@ -52,6 +52,9 @@ pub struct BuildSummary {
     pub written: usize,
     /// Files removed (no longer part of the site).
     pub removed: usize,
+    /// Nothing a build reads changed since the last build, which left the output folder as it
+    /// is: nothing was read, rendered or written.
+    pub up_to_date: bool,
     pub articles: usize,
     pub officials: usize,
     pub departments: usize,
@@ -350,6 +353,7 @@ pub fn build_until(
             rendered: 0,
             written: 0,
             removed: 0,
+            up_to_date: true,
             articles,
             officials,
             departments,
@@ -412,6 +416,7 @@ pub fn build_until(
         rendered: generated.rendered,
         written: report.written.len(),
         removed: report.removed.len(),
+        up_to_date: false,
         articles: generated.site.articles.len(),
         officials: generated.site.officials.len(),
         departments: generated.site.departments.len(),
