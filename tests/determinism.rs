@@ -17,7 +17,12 @@ use std::path::Path;
 use common::*;
 
 /// Build `root` with the real binary into `out`, with `threads` rayon threads (None: default).
+/// The photo cache is emptied first, so every build resizes and encodes the photos itself.
 fn build(root: &Path, out: &Path, threads: Option<usize>) {
+    let cache = root.join(bantin::images::CACHE_DIR);
+    if cache.exists() {
+        std::fs::remove_dir_all(&cache).unwrap();
+    }
     let mut cmd = bantin();
     cmd.arg("--root")
         .arg(root)
