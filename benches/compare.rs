@@ -20,7 +20,8 @@
 //!
 //! Needs `hugo` on the PATH (Debian: `apt-get install hugo`); without it (or with
 //! `BANTIN_COMPARE_HUGO=0`) only bantin is measured. Run: `cargo bench --bench compare` (everything is written under a temporary
-//! folder; `BANTIN_COMPARE_KEEP=<folder>` keeps the generated sites there instead).
+//! folder, or under `BANTIN_COMPARE_DIR` (e.g. `/dev/shm`, to leave the disk out of the
+//! measure); `BANTIN_COMPARE_KEEP=<folder>` keeps the generated sites there instead).
 
 #[path = "support/hugo.rs"]
 mod hugo;
@@ -207,7 +208,11 @@ fn main() {
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|".to_string(),
     ];
     for n in sizes {
-        let tmp = tempfile::tempdir().expect("temp dir");
+        let tmp = match std::env::var_os("BANTIN_COMPARE_DIR") {
+            Some(dir) => tempfile::tempdir_in(dir),
+            None => tempfile::tempdir(),
+        }
+        .expect("temp dir");
         let base: PathBuf = match std::env::var_os("BANTIN_COMPARE_KEEP") {
             Some(dir) => PathBuf::from(dir).join(n.to_string()),
             None => tmp.path().to_path_buf(),
@@ -236,10 +241,22 @@ fn main() {
         let (mut bt, mut bm, mut ht, mut hm, mut again, mut again_written) =
             (vec![], vec![], vec![], vec![], vec![], vec![]);
         let runs = if n >= 100_000 { runs_large } else { runs };
+        // Earlier outputs are moved aside, and deleted only when this size is done: ext4 is slow
+        // to create files while the inodes of files deleted a moment before are still recent
+        // (`recently_deleted`), which would charge both generators for the harness's cleaning.
+        let trash = base.join("trash");
+        std::fs::create_dir_all(&trash).expect("trash folder");
+        let mut trashed = 0;
+        let mut set_aside = |dir: &Path| {
+            if dir.exists() {
+                trashed += 1;
+                std::fs::rename(dir, trash.join(trashed.to_string())).expect("set aside");
+            }
+        };
         for _ in 0..runs {
             // A full build: no output folder, no cache.
-            let _ = std::fs::remove_dir_all(&out);
-            let _ = std::fs::remove_dir_all(site.join(".bantin-cache"));
+            set_aside(&out);
+            set_aside(&site.join(".bantin-cache"));
             let r = measure(&mut build());
             bt.push(r.wall);
             bm.push(r.peak);
@@ -248,7 +265,7 @@ fn main() {
             again.push(r.wall);
             again_written.push(count_before(&r.stdout, "tệp ghi mới").expect("summary line"));
             if hugo_version.is_some() {
-                let _ = std::fs::remove_dir_all(&hugo_out);
+                set_aside(&hugo_out);
                 let r = measure(
                     Command::new("hugo")
                         .arg("--quiet")
@@ -271,6 +288,7 @@ fn main() {
         let cp_time = started.elapsed();
         assert!(copied.is_ok_and(|s| s.success()), "cp -r");
         let _ = std::fs::remove_dir_all(&copy);
+        let _ = std::fs::remove_dir_all(&trash);
         let (bt, bm, again) = (synth::median(bt), median_u64(bm), synth::median(again));
         let written = again_written.iter().max().copied().unwrap_or(0);
         let (hugo_cols, hugo_size) = if hugo_version.is_some() {
