@@ -252,6 +252,9 @@ struct Terms {
     lines: String,
     /// Bucket `k`'s lines are `lines[starts[k]..starts[k + 1]]`.
     starts: [u32; BUCKETS + 1],
+    /// Per bucket, a 64-bit digest of its lines (0 when empty): a shard's fingerprint is made
+    /// of these, so a block's 64 fingerprints cost a few kilobytes of hashing, not its words.
+    bucket_digests: [u64; BUCKETS],
 }
 
 impl Terms {
@@ -307,7 +310,18 @@ impl Terms {
             k += 1;
             starts[k] = lines.len() as u32;
         }
-        Terms { lines, starts }
+        let mut bucket_digests = [0; BUCKETS];
+        for (k, d) in bucket_digests.iter_mut().enumerate() {
+            let slice = &lines[starts[k] as usize..starts[k + 1] as usize];
+            if !slice.is_empty() {
+                *d = xxhash_rust::xxh3::xxh3_64(slice.as_bytes()) | 1;
+            }
+        }
+        Terms {
+            lines,
+            starts,
+            bucket_digests,
+        }
     }
 
     fn bucket(&self, k: usize) -> &str {
@@ -399,12 +413,6 @@ pub struct DocFile {
     /// Draft (only in builds with drafts).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub b: bool,
-}
-
-/// One search file to produce.
-enum Job {
-    Shard { block: usize, bucket: usize },
-    Doc(usize),
 }
 
 /// Generate the search index of `site`: the manifest, the shards and one file per article.
@@ -511,62 +519,99 @@ pub fn render(
         stamp,
     };
 
-    let jobs: Vec<Job> = (0..blocks)
-        .flat_map(|block| (0..BUCKETS).map(move |bucket| Job::Shard { block, bucket }))
-        .chain((0..n).map(Job::Doc))
-        .collect();
-    let mut pages: Vec<RenderedPage> = jobs
-        .par_iter()
-        .map(|job| {
-            let (file, key) = match job {
-                Job::Shard { block, bucket } => {
-                    (shard_file(*block, *bucket), shard_key(*block, *bucket))
-                }
-                // A `.json` path is its own output file (no `output_file` copy per article).
-                Job::Doc(doc) => (urls::search_doc(doc), doc_keys[*doc]),
-            };
-            let bytes = || match job {
-                Job::Shard { block, bucket } => {
-                    let words: Vec<Arc<Terms>> = terms[block_range(*block)]
-                        .iter()
-                        .map(|t| {
-                            t.clone()
-                                .expect("the words of a block with shards to render")
-                        })
-                        .collect();
-                    shard_bytes(&words, *bucket)
-                }
-                Job::Doc(doc) => doc_bytes(&urls, article(*doc)),
-            };
-            let before = previous(&file);
-            if let Some(before) = before.filter(|b| b.key == Some(key)) {
-                // As for pages (see `render`): debug builds check that equal keys mean equal
-                // bytes, so an input missing from a key shows up in the tests.
-                #[cfg(debug_assertions)]
-                assert_eq!(
-                    fingerprint::of_bytes(&bytes()),
-                    before.fingerprint,
-                    "the key of {file} missed something its bytes depend on"
-                );
-                return RenderedPage {
-                    file,
-                    stamp: before,
-                    bytes: None,
-                };
-            }
-            let bytes = bytes();
-            RenderedPage {
-                stamp: PageStamp {
-                    key: Some(key),
-                    fingerprint: fingerprint::of_bytes(&bytes),
-                },
+    // A shard: skipped by its key (its block's inputs) without words; else by its fingerprint
+    // (the words its bucket holds), so an edit renders only the shards whose words changed.
+    let block_words = |block: usize| -> Vec<Arc<Terms>> {
+        terms[block_range(block)]
+            .iter()
+            .map(|t| {
+                t.clone()
+                    .expect("the words of a block with shards to check")
+            })
+            .collect()
+    };
+    let shard_page = |block: usize, bucket: usize| -> RenderedPage {
+        let file = shard_file(block, bucket);
+        let key = shard_key(block, bucket);
+        let before = previous(&file);
+        if let Some(before) = before.filter(|b| b.key == Some(key)) {
+            // Debug builds check that equal keys mean equal words (see `render`).
+            #[cfg(debug_assertions)]
+            assert_eq!(
+                shard_fingerprint(block, bucket, &block_words(block)),
+                before.fingerprint,
+                "the key of {file} missed something its words depend on"
+            );
+            return RenderedPage {
                 file,
-                bytes: Some(bytes),
-            }
-        })
+                stamp: before,
+                bytes: None,
+            };
+        }
+        let words = block_words(block);
+        let stamp = PageStamp {
+            key: Some(key),
+            fingerprint: shard_fingerprint(block, bucket, &words),
+        };
+        let same = before.is_some_and(|b| b.fingerprint == stamp.fingerprint);
+        RenderedPage {
+            file,
+            stamp,
+            bytes: (!same).then(|| shard_bytes(&words, bucket)),
+        }
+    };
+    // Each article's own file: its key is what it is made from.
+    let doc_page = |doc: usize| -> RenderedPage {
+        // A `.json` path is its own output file (no `output_file` copy per article).
+        let file = urls::search_doc(doc);
+        let key = doc_keys[doc];
+        let bytes = || doc_bytes(&urls, article(doc));
+        let before = previous(&file);
+        if let Some(before) = before.filter(|b| b.key == Some(key)) {
+            // As for pages (see `render`): debug builds check that equal keys mean equal
+            // bytes, so an input missing from a key shows up in the tests.
+            #[cfg(debug_assertions)]
+            assert_eq!(
+                fingerprint::of_bytes(&bytes()),
+                before.fingerprint,
+                "the key of {file} missed something its bytes depend on"
+            );
+            return RenderedPage {
+                file,
+                stamp: before,
+                bytes: None,
+            };
+        }
+        let bytes = bytes();
+        RenderedPage {
+            stamp: PageStamp {
+                key: Some(key),
+                fingerprint: fingerprint::of_bytes(&bytes),
+            },
+            file,
+            bytes: Some(bytes),
+        }
+    };
+    let mut pages: Vec<RenderedPage> = (0..blocks * BUCKETS)
+        .into_par_iter()
+        .map(|i| shard_page(i / BUCKETS, i % BUCKETS))
+        .chain((0..n).into_par_iter().map(doc_page))
         .collect();
     pages.push(manifest_page);
     pages
+}
+
+/// What a shard is made from: its place and the words of its bucket in each article of its block.
+fn shard_fingerprint(block: usize, bucket: usize, docs: &[Arc<Terms>]) -> Digest {
+    let mut f = Fingerprinter::new();
+    f.u64(FORMAT).u64(block as u64).u64(bucket as u64);
+    for (rel, t) in docs.iter().enumerate() {
+        let d = t.bucket_digests[bucket];
+        if d != 0 {
+            f.u64(rel as u64).u64(d);
+        }
+    }
+    f.finish()
 }
 
 fn doc_bytes(urls: &Urls, a: &Article) -> Vec<u8> {

@@ -129,6 +129,21 @@ impl<'a> Transaction<'a> {
             return Err(self.fail(OutputError::Interrupted));
         }
         let Some(bytes) = page.bytes.take() else {
+            // Not rendered: its bytes are those of the folder, but it may now be known by a
+            // new key (made from other inputs that gave the same context).
+            if let Some(old) = self.state.files.get(&page.file)
+                && (old.key, old.fingerprint) != (page.stamp.key, page.stamp.fingerprint)
+            {
+                self.record(Update {
+                    file: page.file.clone(),
+                    stamp: Stamp {
+                        key: page.stamp.key,
+                        fingerprint: page.stamp.fingerprint,
+                        ..*old
+                    },
+                    staged: false,
+                });
+            }
             return Ok(());
         };
         let digest = fingerprint::of_bytes(&bytes);
