@@ -189,6 +189,7 @@ fn main() {
     let runs = synth::env_usize("BANTIN_COMPARE_RUNS", 3).max(1);
     let runs_large = synth::env_usize("BANTIN_COMPARE_RUNS_LARGE", 1).max(1);
     let edits = synth::env_usize("BANTIN_COMPARE_EDITS", 11).max(1);
+    let related_max = synth::env_usize("BANTIN_COMPARE_RELATED_MAX", 10_000);
     let bantin = env!("CARGO_BIN_EXE_bantin");
     let hugo_version = Command::new("hugo")
         .arg("version")
@@ -204,8 +205,8 @@ fn main() {
         hugo_version.as_deref().unwrap_or("not found")
     );
     let mut table = vec![
-        "| articles | bantin build | bantin peak | Hugo build | Hugo peak | time ratio | memory ratio | no-change rebuild (files written) | watch edit: rebuild / save→written | bantin output | cp -r of it | Hugo output |".to_string(),
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|".to_string(),
+        "| articles | bantin build | bantin peak | Hugo build | Hugo peak | time ratio | memory ratio | Hugo with related articles (ratio) | no-change rebuild (files written) | watch edit: rebuild / save→written | bantin output | cp -r of it | Hugo output |".to_string(),
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|".to_string(),
     ];
     for n in sizes {
         let tmp = match std::env::var_os("BANTIN_COMPARE_DIR") {
@@ -221,10 +222,14 @@ fn main() {
         let _ = std::fs::remove_dir_all(&base);
         synth::write_site(&site, n, 42, true).expect("write site");
         let hugo_site = base.join("hugo");
+        let hugo_related = base.join("hugo-related");
         if hugo_version.is_some() {
             let listed = base.join("listed");
             synth::write_site(&listed, n, 42, false).expect("write site");
-            hugo::write_site(&hugo_site, &listed).expect("write hugo site");
+            hugo::write_site(&hugo_site, &listed, false).expect("write hugo site");
+            if n <= related_max {
+                hugo::write_site(&hugo_related, &listed, true).expect("write hugo site");
+            }
             std::fs::remove_dir_all(&listed).expect("clean");
         }
         let out = base.join("out-bantin");
@@ -278,6 +283,27 @@ fn main() {
                 hm.push(r.peak);
             }
         }
+        let (bt, bm, again) = (synth::median(bt), median_u64(bm), synth::median(again));
+        // Hugo with related articles, as bantin shows them: the same pages, once (it is slow).
+        let related = (hugo_version.is_some() && n <= related_max).then(|| {
+            let out = base.join("out-hugo-related");
+            measure(
+                Command::new("hugo")
+                    .arg("--quiet")
+                    .arg("--source")
+                    .arg(&hugo_related)
+                    .arg("--destination")
+                    .arg(&out),
+            )
+        });
+        let related_col = related.map_or("–".to_string(), |r| {
+            format!(
+                "{:.0} ms, {:.0} MB (**{:.1}×**)",
+                ms(r.wall),
+                mb(r.peak),
+                r.wall.as_secs_f64() / bt.as_secs_f64()
+            )
+        });
         let watch = watch_edits(bantin, &site, &out, edits);
         let rebuild = synth::median(watch.iter().map(|e| e.rebuild).collect());
         let latency = synth::median(watch.iter().map(|e| e.latency).collect());
@@ -289,7 +315,7 @@ fn main() {
         assert!(copied.is_ok_and(|s| s.success()), "cp -r");
         let _ = std::fs::remove_dir_all(&copy);
         let _ = std::fs::remove_dir_all(&trash);
-        let (bt, bm, again) = (synth::median(bt), median_u64(bm), synth::median(again));
+
         let written = again_written.iter().max().copied().unwrap_or(0);
         let (hugo_cols, hugo_size) = if hugo_version.is_some() {
             let (h_bytes, h_files) = dir_size(&hugo_out);
@@ -308,7 +334,7 @@ fn main() {
             ("– | – | – | –".to_string(), "–".to_string())
         };
         let row = format!(
-            "| {n} | {:.0} ms | {:.0} MB | {hugo_cols} | {:.0} ms ({written}) | {:.0} ms / {:.0} ms | {:.0} MB, {b_files} files | {:.0} ms | {hugo_size} |",
+            "| {n} | {:.0} ms | {:.0} MB | {hugo_cols} | {related_col} | {:.0} ms ({written}) | {:.0} ms / {:.0} ms | {:.0} MB, {b_files} files | {:.0} ms | {hugo_size} |",
             ms(bt),
             mb(bm),
             ms(again),

@@ -7,10 +7,10 @@
 //! `phuong` theme does on the same pages: header and menu, article with byline, its officials,
 //! departments and tags, paginated lists of summaries.
 //!
-//! Related articles are left out of the Hugo site, although bantin shows five on every article:
-//! Hugo's related content makes its build grow with the square of the number of articles
-//! (3,000 articles: 20 s with it, 6 s without, on the 2-core machine), so keeping it would
-//! flatter bantin. Without it Hugo does less work than bantin: the comparison is its best case.
+//! bantin shows five related articles on every article page; the Hugo site does too when
+//! written with `related`. Hugo's related content makes its build grow with the square of the
+//! number of articles (3,000 articles: 20 s with it, 6 s without, on the 2-core machine), so
+//! the main comparison leaves it out: Hugo then does less work than bantin, its best case.
 
 use std::path::Path;
 
@@ -36,6 +36,25 @@ const BASEOF: &str = r#"<!doctype html>
 <footer class="site-footer"><p>{{ .Site.Title }}</p></footer></body></html>
 "#;
 
+/// What `related` adds: the configuration and the list at the end of each article.
+const RELATED_CONFIG: &str = r#"[related]
+includeNewer = true
+threshold = 1
+toLower = false
+[[related.indices]]
+name = "tags"
+weight = 3
+[[related.indices]]
+name = "officials"
+weight = 2
+[[related.indices]]
+name = "departments"
+weight = 1
+"#;
+
+const RELATED_LIST: &str = r#"{{ with .Site.RegularPages.Related . | first 5 }}<section class="related"><h2>Tin liên quan</h2><ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "02/01/2006" }}</time></li>{{ end }}</ul></section>{{ end }}
+"#;
+
 const SINGLE: &str = r#"{{ define "main" }}<article class="article"><h1>{{ .Title }}</h1>
 <p class="meta"><time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "02/01/2006" }}</time>{{ with .Params.author }} · {{ . }}{{ end }}</p>
 <div class="content">{{ .Content }}</div>
@@ -59,15 +78,26 @@ const TERMS: &str = r#"{{ define "main" }}<h1>{{ .Title }}</h1>
 {{ end }}
 "#;
 
-/// Write the Hugo version of a synthetic site of `n` articles into `root`. `bantin_variant` is
-/// a bantin site written by `synth::write_site(_, n, seed, false)`: its articles are copied.
-pub fn write_site(root: &Path, bantin_variant: &Path) -> std::io::Result<()> {
+/// Write the Hugo version of a synthetic site of `n` articles into `root`, with or without
+/// `related` articles. `bantin_variant` is a bantin site written by
+/// `synth::write_site(_, n, seed, false)`: its articles are copied.
+pub fn write_site(root: &Path, bantin_variant: &Path, related: bool) -> std::io::Result<()> {
     std::fs::create_dir_all(root.join("layouts/_default"))?;
     std::fs::create_dir_all(root.join("static"))?;
-    std::fs::write(root.join("hugo.toml"), CONFIG)?;
+    let config = if related {
+        CONFIG.replace("[[menu.main]]", &format!("{RELATED_CONFIG}[[menu.main]]"))
+    } else {
+        CONFIG.to_string()
+    };
+    std::fs::write(root.join("hugo.toml"), config)?;
+    let single = if related {
+        SINGLE.replace("</article>{{ end }}", &format!("{RELATED_LIST}</article>{{{{ end }}}}"))
+    } else {
+        SINGLE.to_string()
+    };
     for (name, text) in [
         ("baseof.html", BASEOF),
-        ("single.html", SINGLE),
+        ("single.html", single.as_str()),
         ("list.html", LIST),
         ("terms.html", TERMS),
     ] {
