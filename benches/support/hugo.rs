@@ -91,7 +91,10 @@ pub fn write_site(root: &Path, bantin_variant: &Path, related: bool) -> std::io:
     };
     std::fs::write(root.join("hugo.toml"), config)?;
     let single = if related {
-        SINGLE.replace("</article>{{ end }}", &format!("{RELATED_LIST}</article>{{{{ end }}}}"))
+        SINGLE.replace(
+            "</article>{{ end }}",
+            &format!("{RELATED_LIST}</article>{{{{ end }}}}"),
+        )
     } else {
         SINGLE.to_string()
     };
