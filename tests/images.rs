@@ -597,9 +597,12 @@ fn photos_are_processed_once_and_then_taken_from_the_cache() {
     let mut marked = std::fs::read(cached).expect("read");
     marked.extend_from_slice(b"cached copy");
     std::fs::write(cached, &marked).expect("write");
-    site.build();
+    // Into a new folder: the first one is up to date, and a build with no source file changed
+    // leaves it as it is without looking at the cache.
+    let third = site.root().join("public-3");
+    site.build_into(&third);
     assert_eq!(
-        site.output(&format!("tin-tuc/{SLUG}/cau-moi-480w.jpg")),
+        std::fs::read(third.join(format!("tin-tuc/{SLUG}/cau-moi-480w.jpg"))).expect("read"),
         marked
     );
 
