@@ -22,10 +22,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -35,87 +32,42 @@ const EDITS: usize = 1000;
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// `bantin watch` running, with its output lines.
-struct Watch {
-    child: Child,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-}
+struct Watch(Spawned);
 
 impl Watch {
     fn start(root: &Path, out: &Path) -> Watch {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bantin"))
-            .arg("--root")
-            .arg(root)
-            .arg("watch")
-            .arg("--output")
-            .arg(out)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("bantin starts");
-        let (tx, rx) = channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        let mut w = Watch {
-            child,
-            lines: rx,
-            seen: Vec::new(),
-        };
-        let deadline = Instant::now() + SETTLE_TIMEOUT;
-        while !w.seen.iter().any(|l| l.contains("Đang theo dõi")) {
-            assert!(
-                Instant::now() < deadline,
-                "watch never started:\n{}",
-                w.log()
-            );
-            w.drain(Duration::from_millis(100));
-        }
+        let mut w = Watch(Spawned::start(
+            &[&"--root", &root, &"watch", &"--output", &out],
+            "Đang theo dõi",
+        ));
+        w.drain(Duration::from_millis(100));
         w
     }
 
-    /// Take the lines printed so far, waiting up to `wait` for the first; returns how many.
     fn drain(&mut self, wait: Duration) -> usize {
-        let mut n = 0;
-        if let Ok(line) = self.lines.recv_timeout(wait) {
-            self.seen.push(line);
-            n += 1;
-        }
-        while let Ok(line) = self.lines.try_recv() {
-            self.seen.push(line);
-            n += 1;
-        }
-        n
+        self.0.drain(wait)
     }
 
     fn rebuilds(&self) -> usize {
-        self.seen
+        self.0
+            .seen()
             .iter()
             .filter(|l| l.contains("Đã cập nhật") || l.contains("Chưa cập nhật"))
             .count()
     }
 
     fn log(&self) -> String {
-        let from = self.seen.len().saturating_sub(40);
-        self.seen[from..].join("\n")
+        let seen = self.0.seen();
+        seen[seen.len().saturating_sub(40)..].join("\n")
     }
 
     fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+        self.0.alive()
     }
 
     /// Resident memory in kB.
     fn rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.pid()))
             .expect("/proc/<pid>/status");
         status
             .lines()
@@ -149,13 +101,6 @@ impl Watch {
         while self.drain(Duration::from_millis(1000)) > 0 {
             assert!(Instant::now() < deadline, "watch never went quiet");
         }
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

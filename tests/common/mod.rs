@@ -177,6 +177,34 @@ impl Spawned {
         );
     }
 
+    /// Take the lines printed so far, waiting up to `wait` for the first; returns how many.
+    pub fn drain(&mut self, wait: Duration) -> usize {
+        let mut n = 0;
+        if let Ok(line) = self.lines.recv_timeout(wait) {
+            self.seen.push(line);
+            n += 1;
+        }
+        while let Ok(line) = self.lines.try_recv() {
+            self.seen.push(line);
+            n += 1;
+        }
+        n
+    }
+
+    /// Every line taken so far.
+    pub fn seen(&self) -> &[String] {
+        &self.seen
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The last line seen (after [`Spawned::start`]: the ready line).
     pub fn last_line(&self) -> &str {
         self.seen.last().map_or("", String::as_str)
