@@ -757,20 +757,34 @@ fn move_tone(chars: &[char], before: Option<char>, first: usize, second: usize) 
 
 /// Every spelling of a [`match_key`] under old and new tone placement ("đảng ủy" →
 /// ["đảng ủy", "đảng uỷ"]), the key itself first. Used to search lowercase text directly.
+///
+/// A name with more than [`MAX_TONE_WORDS`] words spelled either way would have too many
+/// spellings to list (two to the power of their number: an alias of 25 such words would not fit
+/// in memory); it gets two, every word the old way or every word the new way, as one typist
+/// writes them.
 pub fn tone_placement_variants(key: &str) -> Vec<String> {
-    let mut variants = vec![String::new()];
-    for (i, word) in key.split(' ').enumerate() {
-        // Only real alternatives: in a word that is not one syllable ("bìnthủy", two tones)
-        // `match_key` moves nothing, so the other placement would not be the same name.
-        let alternatives: Vec<String> = std::iter::once(word.to_string())
-            .chain(new_style_tone(word).filter(|alt| match_key(alt) == word))
+    // Only real alternatives: in a word that is not one syllable ("bìnthủy", two tones)
+    // `match_key` moves nothing, so the other placement would not be the same name.
+    let words: Vec<(&str, Option<String>)> = key
+        .split(' ')
+        .map(|w| (w, new_style_tone(w).filter(|alt| match_key(alt) == w)))
+        .collect();
+    if words.iter().filter(|(_, alt)| alt.is_some()).count() > MAX_TONE_WORDS {
+        let other: Vec<&str> = words
+            .iter()
+            .map(|(w, alt)| alt.as_deref().unwrap_or(w))
             .collect();
+        return vec![key.to_string(), other.join(" ")];
+    }
+    let mut variants = vec![String::new()];
+    for (i, (word, alt)) in words.iter().enumerate() {
+        let alternatives: Vec<&str> = std::iter::once(*word).chain(alt.as_deref()).collect();
         variants = variants
             .iter()
             .flat_map(|v| {
                 alternatives.iter().map(move |a| {
                     if i == 0 {
-                        a.clone()
+                        a.to_string()
                     } else {
                         format!("{v} {a}")
                     }
@@ -780,6 +794,9 @@ pub fn tone_placement_variants(key: &str) -> Vec<String> {
     }
     variants
 }
+
+/// See [`tone_placement_variants`]: at most 2⁶ = 64 spellings of one name.
+pub const MAX_TONE_WORDS: usize = 6;
 
 // ---------------------------------------------------------------------------
 // Search folding and slugs
@@ -1228,6 +1245,17 @@ pub fn closest<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_with_many_words_spelled_either_way_has_two_spellings() {
+        // A match key: tones the old way (hòa), the other spelling new (hoà).
+        let name = ["hòa"; 30].join(" ");
+        let variants = tone_placement_variants(&name);
+        assert_eq!(variants, vec![name.clone(), ["hoà"; 30].join(" ")]);
+        let six = ["hòa"; 6].join(" ");
+        assert_eq!(tone_placement_variants(&six).len(), 64);
+        assert_eq!(tone_placement_variants(&six)[0], six);
+    }
     use jiff::civil::date;
 
     fn nfd(s: &str) -> String {
