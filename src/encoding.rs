@@ -729,6 +729,26 @@ pub enum Source {
     Mojibake,
 }
 
+impl Source {
+    /// Every value of `bantin convert --from`, with what it reads a file as.
+    pub const FLAGS: [(&'static str, Source); 6] = [
+        ("auto", Source::Auto),
+        ("tcvn3", Source::Tcvn3),
+        ("vni", Source::Vni),
+        ("cp1258", Source::Cp1258),
+        ("utf16", Source::Utf16),
+        ("mojibake", Source::Mojibake),
+    ];
+
+    /// The source named `flag` (a value of [`Source::FLAGS`]).
+    pub fn from_flag(flag: &str) -> Option<Source> {
+        Self::FLAGS
+            .iter()
+            .find(|(f, _)| *f == flag)
+            .map(|(_, s)| *s)
+    }
+}
+
 /// A file rewritten by [`convert`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Converted {

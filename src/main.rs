@@ -37,6 +37,40 @@ struct Cli {
     command: Command,
 }
 
+/// What `build` and `watch` both take: where to write and what to include.
+#[derive(clap::Args, Debug)]
+struct OutputOptions {
+    /// Thư mục xuất. Mặc định: output_dir trong site.toml ("public").
+    #[arg(long, short, value_name = "THƯ_MỤC")]
+    output: Option<PathBuf>,
+    /// Thay base_url của site.toml, ví dụ khi xem thử: --base-url http://localhost:8000/
+    #[arg(long, value_name = "ĐỊA_CHỈ")]
+    base_url: Option<String>,
+    /// Xuất cả bài nháp (draft = true).
+    #[arg(long)]
+    drafts: bool,
+    /// Đăng cả bài hẹn đăng (ngày đăng sau lúc dựng trang), đánh dấu "Hẹn đăng".
+    #[arg(long)]
+    future: bool,
+    /// Cho phép thay thế một thư mục xuất không do bantin tạo ra.
+    #[arg(long)]
+    force: bool,
+}
+
+impl OutputOptions {
+    fn into_build_options(self, root: PathBuf) -> BuildOptions {
+        BuildOptions {
+            root,
+            output: self.output,
+            base_url: self.base_url,
+            drafts: self.drafts,
+            force: self.force,
+            now: None,
+            future: self.future,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Tạo trang web từ nội dung, vào thư mục public/ (hoặc output_dir trong site.toml).
@@ -49,21 +83,8 @@ enum Command {
     /// thư mục xuất cũ.
     #[command(verbatim_doc_comment)]
     Build {
-        /// Thư mục xuất. Mặc định: output_dir trong site.toml ("public").
-        #[arg(long, short, value_name = "THƯ_MỤC")]
-        output: Option<PathBuf>,
-        /// Thay base_url của site.toml, ví dụ khi xem thử: --base-url http://localhost:8000/
-        #[arg(long, value_name = "ĐỊA_CHỈ")]
-        base_url: Option<String>,
-        /// Xuất cả bài nháp (draft = true).
-        #[arg(long)]
-        drafts: bool,
-        /// Đăng cả bài hẹn đăng (ngày đăng sau lúc dựng trang), đánh dấu "Hẹn đăng".
-        #[arg(long)]
-        future: bool,
-        /// Cho phép thay thế một thư mục xuất không do bantin tạo ra.
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        options: OutputOptions,
         /// In thời gian của từng bước (đọc, phân tích, dựng trang, ghi…), để báo khi thấy chậm.
         #[arg(long)]
         timings: bool,
@@ -99,21 +120,8 @@ enum Command {
     /// Chỉ những tệp thay đổi được ghi lại. Nhấn Ctrl-C để dừng.
     #[command(verbatim_doc_comment)]
     Watch {
-        /// Thư mục xuất. Mặc định: output_dir trong site.toml ("public").
-        #[arg(long, short, value_name = "THƯ_MỤC")]
-        output: Option<PathBuf>,
-        /// Thay base_url của site.toml.
-        #[arg(long, value_name = "ĐỊA_CHỈ")]
-        base_url: Option<String>,
-        /// Xuất cả bài nháp (draft = true).
-        #[arg(long)]
-        drafts: bool,
-        /// Đăng cả bài hẹn đăng (ngày đăng sau lúc dựng trang), đánh dấu "Hẹn đăng".
-        #[arg(long)]
-        future: bool,
-        /// Cho phép thay thế một thư mục xuất không do bantin tạo ra.
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        options: OutputOptions,
     },
     /// Tạo một trang mới, dựng được ngay: site.toml và content/ với bài, cán bộ, đơn vị mẫu.
     ///
@@ -166,8 +174,13 @@ enum Command {
         /// Bảng mã của tệp: auto (tự nhận ra), tcvn3 (ABC, phông .VnTime), vni (phông VNI-Times),
         /// cp1258 (Windows-1258), utf16 (Notepad gọi là "Unicode"), mojibake (sửa lỗi phông
         /// kiểu "Ã¡" trong tệp UTF-8).
-        #[arg(long, value_enum, default_value = "auto", value_name = "BẢNG_MÃ")]
-        from: ConvertFrom,
+        #[arg(
+            long,
+            default_value = "auto",
+            value_name = "BẢNG_MÃ",
+            value_parser = source_parser()
+        )]
+        from: bantin::encoding::Source,
         /// Ghi đè tệp .bak sẵn có; chuyển cả tệp đã là UTF-8 theo bảng mã ở --from.
         #[arg(long)]
         force: bool,
@@ -194,15 +207,13 @@ enum Command {
     },
 }
 
-/// `bantin convert --from`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum ConvertFrom {
-    Auto,
-    Tcvn3,
-    Vni,
-    Cp1258,
-    Utf16,
-    Mojibake,
+/// `convert --from`: one of [`bantin::encoding::Source::FLAGS`], listed in `--help` and in the
+/// message for any other value.
+fn source_parser() -> impl clap::builder::TypedValueParser<Value = bantin::encoding::Source> {
+    use bantin::encoding::Source;
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Source::FLAGS.map(|(flag, _)| flag))
+        .map(|flag| Source::from_flag(&flag).unwrap_or(Source::Auto))
 }
 
 /// `--lang`: `vi` or `en`.
@@ -223,26 +234,9 @@ fn main() -> ExitCode {
         .unwrap_or_default();
     match cli.command {
         Command::Convert { from, force, files } => convert(lang, &cli.root, from, force, &files),
-        Command::Build {
-            output,
-            base_url,
-            drafts,
-            future,
-            force,
-            timings,
-        } => build(
-            lang,
-            BuildOptions {
-                root: cli.root,
-                output,
-                base_url,
-                drafts,
-                force,
-                now: None,
-                future,
-            },
-            timings,
-        ),
+        Command::Build { options, timings } => {
+            build(lang, options.into_build_options(cli.root), timings)
+        }
         Command::New {
             title,
             official,
@@ -270,24 +264,7 @@ fn main() -> ExitCode {
         // `components` drops the `.` of `--root x init .` (shown in messages as `x/.`).
         Command::Init { dir } => init(lang, cli.root.join(dir).components().collect()),
         Command::Serve { bind, port, open } => serve(lang, cli.root, &bind, port, open),
-        Command::Watch {
-            output,
-            base_url,
-            drafts,
-            future,
-            force,
-        } => watch(
-            lang,
-            BuildOptions {
-                root: cli.root,
-                output,
-                base_url,
-                drafts,
-                force,
-                now: None,
-                future,
-            },
-        ),
+        Command::Watch { options } => watch(lang, options.into_build_options(cli.root)),
     }
 }
 
@@ -836,19 +813,11 @@ fn init(lang: Lang, dir: PathBuf) -> ExitCode {
 fn convert(
     lang: Lang,
     root: &std::path::Path,
-    from: ConvertFrom,
+    source: bantin::encoding::Source,
     force: bool,
     files: &[PathBuf],
 ) -> ExitCode {
     use bantin::encoding::{self, ConvertError, Source};
-    let source = match from {
-        ConvertFrom::Auto => Source::Auto,
-        ConvertFrom::Tcvn3 => Source::Tcvn3,
-        ConvertFrom::Vni => Source::Vni,
-        ConvertFrom::Cp1258 => Source::Cp1258,
-        ConvertFrom::Utf16 => Source::Utf16,
-        ConvertFrom::Mojibake => Source::Mojibake,
-    };
     let mut failed = 0;
     for file in files {
         let shown = file.display().to_string();
@@ -887,7 +856,7 @@ fn convert(
                 }
             }
             // Converting a folder's files (`*.md`) meets files already in UTF-8: left as they are.
-            Err(ConvertError::AlreadyUtf8) if from == ConvertFrom::Auto => println!(
+            Err(ConvertError::AlreadyUtf8) if source == Source::Auto => println!(
                 "{}",
                 lang.pick(
                     format!("Giữ nguyên {shown}: đã là UTF-8."),
