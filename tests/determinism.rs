@@ -10,7 +10,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -35,39 +34,6 @@ fn build(root: &Path, out: &Path, threads: Option<usize>) {
     };
     let o = cmd.output().expect("bantin runs");
     assert_success(&o, "bantin build");
-}
-
-/// Every difference between two output folders, one line each (empty when identical).
-fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    let mut diffs = Vec::new();
-    for (name, bytes) in a {
-        match b.get(name) {
-            None => diffs.push(format!("only in the first build: {name}")),
-            Some(other) if other != bytes => {
-                let at = bytes
-                    .iter()
-                    .zip(other.iter())
-                    .position(|(x, y)| x != y)
-                    .unwrap_or(bytes.len().min(other.len()));
-                let around = |v: &[u8]| {
-                    let from = at.saturating_sub(40);
-                    String::from_utf8_lossy(&v[from..(at + 40).min(v.len())]).into_owned()
-                };
-                diffs.push(format!(
-                    "{name} differs at byte {at} ({} vs {} bytes):\n    {:?}\n    {:?}",
-                    bytes.len(),
-                    other.len(),
-                    around(bytes),
-                    around(other)
-                ));
-            }
-            Some(_) => {}
-        }
-    }
-    for name in b.keys().filter(|k| !a.contains_key(*k)) {
-        diffs.push(format!("only in the second build: {name}"));
-    }
-    diffs
 }
 
 fn assert_identical(a: &Path, b: &Path, what: &str) {
@@ -134,21 +100,6 @@ fn a_parallel_build_is_byte_identical_to_a_single_threaded_one() {
 // ---------------------------------------------------------------------------
 // A generated site
 // ---------------------------------------------------------------------------
-
-/// xorshift64*: the same site on every run without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 /// (slug, name, alias written with the other tone placement or a short form)
 const OFFICIALS: &[(&str, &str, &str)] = &[

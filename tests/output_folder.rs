@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{build_ok, copy_dir, files, repo_root, stdout, write};
+use common::{build_ok, copy_dir, differences, files, repo_root, stdout, write};
 
 /// A copy of the example site in a temporary folder; the output goes to `<tmp>/public`.
 fn example_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
@@ -54,17 +54,6 @@ fn clean_build(root: &Path, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
     let out = tmp.path().join("public");
     build_ok(&copy, &out, extra);
     files(&out)
-}
-
-/// Files that differ between two snapshots, for messages.
-fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| a.get(*k) != b.get(*k))
-        .cloned()
-        .collect()
 }
 
 fn assert_same_as_clean(root: &Path, out: &Path, extra: &[&str], what: &str) {

@@ -104,18 +104,6 @@ impl Watch {
     }
 }
 
-/// xorshift64*: the same sequence of edits on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
-    }
-}
-
 const OFFICIALS: &[(&str, &str)] = &[
     ("luu-thanh-binh", "Lưu Thanh Bình"),
     ("nguyen-van-hoa", "Nguyễn Văn Hoà"),

@@ -271,6 +271,55 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
     }
 }
 
+/// Every difference between two output folders, one line each (empty when identical).
+pub fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut diffs = Vec::new();
+    for (name, bytes) in a {
+        match b.get(name) {
+            None => diffs.push(format!("only in the first build: {name}")),
+            Some(other) if other != bytes => {
+                let at = bytes
+                    .iter()
+                    .zip(other.iter())
+                    .position(|(x, y)| x != y)
+                    .unwrap_or(bytes.len().min(other.len()));
+                let around = |v: &[u8]| {
+                    let from = at.saturating_sub(40);
+                    String::from_utf8_lossy(&v[from..(at + 40).min(v.len())]).into_owned()
+                };
+                diffs.push(format!(
+                    "{name} differs at byte {at} ({} vs {} bytes):\n    {:?}\n    {:?}",
+                    bytes.len(),
+                    other.len(),
+                    around(bytes),
+                    around(other)
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for name in b.keys().filter(|k| !a.contains_key(*k)) {
+        diffs.push(format!("only in the second build: {name}"));
+    }
+    diffs
+}
+
+/// xorshift64*: the same generated site or sequence of edits on every run, without a
+/// dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
+    }
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
 /// Copy a folder tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create folder");
