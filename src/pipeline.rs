@@ -309,6 +309,36 @@ fn finish(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     problems
 }
 
+/// [`generate_cached`] with `tx` as the write stage: unchanged pages are skipped on what the
+/// folder holds, the others staged as they are made. On failure the folder is untouched and
+/// its state is given back.
+fn generate_through<'a>(
+    opts: &BuildOptions,
+    config: Config,
+    sources: content::Sources,
+    caches: &mut Caches,
+    tx: Transaction<'a>,
+) -> Result<(Generated, Transaction<'a>), Box<(BuildError, OutputState)>> {
+    let generated = generate_cached(
+        opts,
+        config,
+        sources,
+        caches,
+        &|file| tx.state().page(file),
+        &|page| tx.page(page),
+    );
+    match generated {
+        Ok(g) => Ok((g, tx)),
+        Err(p) if !p.is_empty() => Err(Box::new((BuildError::Content(p), tx.abort()))),
+        // The write stage stopped rendering: the commit says why.
+        Err(_) => {
+            let (report, state) = tx.commit(&[], &[], &HashSet::new());
+            let error = report.err().unwrap_or(OutputError::Interrupted);
+            Err(Box::new((error.into(), state)))
+        }
+    }
+}
+
 /// Build the site into its output folder. On any error the previous output stays as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     build_until(opts, None)
@@ -373,23 +403,8 @@ pub fn build_until(
     let loading = Instant::now();
     let sources = content::load(&opts.root);
     let loaded = loading.elapsed();
-    let generated = generate_cached(
-        opts,
-        config,
-        sources,
-        &mut Caches::default(),
-        &|file| tx.state().page(file),
-        &|page| tx.page(page),
-    );
-    let generated = match generated {
-        Ok(g) => g,
-        Err(p) if !p.is_empty() => return Err(BuildError::Content(p)),
-        // The write stage stopped rendering: the commit says why.
-        Err(_) => {
-            let (report, _) = tx.commit(&[], &[], &HashSet::new());
-            return Err(report.err().unwrap_or(OutputError::Interrupted).into());
-        }
-    };
+    let (generated, tx) = generate_through(opts, config, sources, &mut Caches::default(), tx)
+        .map_err(|failed| failed.0)?;
     let writing = Instant::now();
     let (report, mut state) = tx.commit(&generated.pages, &generated.plan.copies, &HashSet::new());
     let report = report?;
@@ -526,24 +541,18 @@ impl Session {
         let config = load_config(&self.opts)?;
         let state = std::mem::take(&mut self.state);
         let tx = Transaction::begin(&self.output, state, None);
-        let generated = generate_cached(
+        let (generated, tx) = match generate_through(
             &self.opts,
             config,
             self.sources.sources(),
             &mut self.caches,
-            &|file| tx.state().page(file),
-            &|page| tx.page(page),
-        );
-        let generated = match generated {
-            Ok(g) => g,
-            Err(p) if !p.is_empty() => {
-                self.state = tx.abort();
-                return Err(BuildError::Content(p));
-            }
-            Err(_) => {
-                let (report, state) = tx.commit(&[], &[], changed);
+            tx,
+        ) {
+            Ok(done) => done,
+            Err(failed) => {
+                let (e, state) = *failed;
                 self.state = state;
-                return Err(report.err().unwrap_or(OutputError::Interrupted).into());
+                return Err(e);
             }
         };
         let written = Instant::now();
