@@ -113,7 +113,14 @@ impl MentionIndex {
         // Fast path: lowercasing keeps byte offsets for Vietnamese text, and the automaton
         // holds both tone placements of every name.
         // Runs of spaces, tabs or no-break spaces need the full key, which collapses them.
-        let plain_spaces = || !text.contains("  ") && !text.contains(['\t', '\u{a0}', '\u{202f}']);
+        // (Byte searches: `contains` with a set of characters decodes every character.)
+        let plain_spaces = || {
+            let bytes = text.as_bytes();
+            memchr::memchr(b'\t', bytes).is_none()
+                && ["  ", "\u{a0}", "\u{202f}"]
+                    .iter()
+                    .all(|s| memchr::memmem::find(bytes, s.as_bytes()).is_none())
+        };
         if let Some(lower) = (is_nfc && plain_spaces())
             .then(|| vietnamese::lowercase_same_offsets(text))
             .flatten()

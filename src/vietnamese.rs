@@ -43,12 +43,36 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc, is_nfc_q
 /// quick-check property first, so the common case costs one scan and no
 /// allocation).
 pub fn nfc(s: &str) -> Cow<'_, str> {
+    if surely_nfc(s) {
+        return Cow::Borrowed(s);
+    }
     match is_nfc_quick(s.chars()) {
         IsNormalized::Yes => Cow::Borrowed(s),
         IsNormalized::Maybe if is_nfc(s) => Cow::Borrowed(s),
         _ => Cow::Owned(s.nfc().collect()),
     }
 }
+
+/// Whether `s` is NFC because every character is in [`ALWAYS_NFC`]: starters whose
+/// NFC_Quick_Check is Yes, which NFC leaves as they are whatever surrounds them. Vietnamese
+/// text in NFC passes with range comparisons only, where the quick check looks up two tables
+/// per character (every content file is checked on every build); a test checks the ranges
+/// against unicode-normalization's tables.
+fn surely_nfc(s: &str) -> bool {
+    s.chars()
+        .all(|c| ALWAYS_NFC.iter().any(|r| r.contains(&u32::from(c))))
+}
+
+/// See [`surely_nfc`]: ASCII, Latin-1, Latin Extended-A and -B and the spacing modifiers;
+/// Latin Extended Additional (the Vietnamese letters ạ…ỹ); punctuation (dashes, quotes, …,
+/// ‰) and currency signs (₫).
+const ALWAYS_NFC: [std::ops::RangeInclusive<u32>; 5] = [
+    0..=0x2FF,
+    0x1E00..=0x1EFF,
+    0x2010..=0x2027,
+    0x2030..=0x205E,
+    0x20A0..=0x20C0,
+];
 
 /// Invisible format characters that are dropped when building keys: soft
 /// hyphen, zero-width space, word joiner and byte-order mark. They sneak into
@@ -1245,6 +1269,19 @@ pub fn closest<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_taken_as_nfc_without_the_tables_are_starters_nfc_keeps() {
+        for r in ALWAYS_NFC {
+            for c in r.filter_map(char::from_u32) {
+                assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+                assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            }
+        }
+        assert!(surely_nfc("Hội nghị – «tổng kết» 100.000₫"));
+        assert!(!surely_nfc("Ho\u{0300}a"));
+        assert_eq!(nfc("Ho\u{0300}a"), "Hòa");
+    }
 
     #[test]
     fn a_name_with_many_words_spelled_either_way_has_two_spellings() {
