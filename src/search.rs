@@ -85,9 +85,66 @@ pub fn is_separator(c: char) -> bool {
     )
 }
 
-/// The words of `text`, in order.
+/// The words of `text`, in order: the runs between [`is_separator`] characters.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(is_separator).filter(|w| !w.is_empty())
+    Words { text, pos: 0 }
+}
+
+/// [`words`]' iterator. It looks at bytes, decoding a character only where its first byte
+/// leaves the answer open: `str::split` decodes every character, and the search index splits
+/// every article of a site (the same words either way: a test checks every character).
+struct Words<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let len = self.text.len();
+        let mut i = self.pos;
+        loop {
+            if i >= len {
+                self.pos = len;
+                return None;
+            }
+            let (sep, n) = separator_at(self.text, i);
+            if !sep {
+                break;
+            }
+            i += n;
+        }
+        let start = i;
+        while i < len {
+            let (sep, n) = separator_at(self.text, i);
+            if sep {
+                break;
+            }
+            i += n;
+        }
+        self.pos = i;
+        Some(&self.text[start..i])
+    }
+}
+
+/// Whether the character starting at byte `i` of `text` is a separator, and its length.
+#[inline]
+fn separator_at(text: &str, i: usize) -> (bool, usize) {
+    let bytes = text.as_bytes();
+    match bytes[i] {
+        b @ 0..=0x7F => (!b.is_ascii_alphanumeric(), 1),
+        // U+0080-U+00BF.
+        0xC2 => (true, 2),
+        // U+00C0-U+00FF: letters, but × and ÷.
+        0xC3 => (matches!(bytes[i + 1], 0x97 | 0xB7), 2),
+        // U+0100-U+07FF: letters and marks.
+        0xC4..=0xDF => (false, 2),
+        _ => {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (is_separator(c), c.len_utf8())
+        }
+    }
 }
 
 /// One word as the index knows it.
@@ -152,7 +209,7 @@ pub fn html_text(html: &str) -> String {
     let mut space = false;
     let mut rest = html;
     while !rest.is_empty() {
-        let next = rest.find(['<', '&']).unwrap_or(rest.len());
+        let next = memchr::memchr2(b'<', b'&', rest.as_bytes()).unwrap_or(rest.len());
         push_text(&mut out, &mut space, &rest[..next]);
         rest = &rest[next..];
         if rest.starts_with('<') {
@@ -193,23 +250,48 @@ pub fn html_text(html: &str) -> String {
 }
 
 /// Append `text` to `out` with whitespace runs collapsed to one space (none at the start).
+/// Whitespace is `char::is_whitespace`, found by bytes: a character is decoded only where its
+/// first byte could start a non-ASCII space (this runs over the text of every article).
 fn push_text(out: &mut String, space: &mut bool, text: &str) {
-    let mut rest = text;
-    loop {
-        let trimmed = rest.trim_start();
-        if trimmed.len() != rest.len() {
+    let len = text.len();
+    let mut i = 0;
+    while i < len {
+        let n = whitespace_at(text, i);
+        if n > 0 {
             *space = true;
+            i += n;
+            continue;
         }
-        if trimmed.is_empty() {
-            return;
+        let start = i;
+        i += 1;
+        while i < len && whitespace_at(text, i) == 0 {
+            i += 1;
         }
-        let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
         if *space && !out.is_empty() {
             out.push(' ');
         }
         *space = false;
-        out.push_str(&trimmed[..end]);
-        rest = &trimmed[end..];
+        out.push_str(&text[start..i]);
+    }
+}
+
+/// The length of the whitespace character starting at byte `i` of `text`, or 0 when there is
+/// none there (also when `i` is inside a character: its bytes are never lead bytes).
+#[inline]
+fn whitespace_at(text: &str, i: usize) -> usize {
+    let bytes = text.as_bytes();
+    match bytes[i] {
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 1,
+        // U+0085, U+00A0; U+1680; U+2000-U+200A, U+2028, U+2029, U+202F, U+205F; U+3000.
+        // Vietnamese letters ạ…ỹ start with E1 too: only E1 9A 80 is a space.
+        0xE1 if bytes[i + 1..].starts_with(&[0x9A, 0x80]) => 3,
+        0xE1 => 0,
+        0xC2 | 0xE2 | 0xE3 => text[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
     }
 }
 
@@ -247,7 +329,7 @@ fn decode_entity(name: &str) -> Option<char> {
 #[derive(Debug)]
 struct Terms {
     /// One line per spelling, `<bits><folded>\t<key>\n` (bits: an ASCII digit, 1 body, 2
-    /// title, 3 both), grouped by bucket and sorted inside each bucket. One string instead of
+    /// title, 3 both), grouped by bucket and ordered by a digest inside each bucket. One string instead of
     /// many: at 10,000 articles the words of every article stay in memory between rebuilds.
     lines: String,
     /// Bucket `k`'s lines are `lines[starts[k]..starts[k + 1]]`.
@@ -259,51 +341,48 @@ struct Terms {
 
 impl Terms {
     fn extract(title: &str, bodies: &[&str], cache: &mut WordCache) -> Terms {
-        // Distinct words first: most words repeat, and folding is the costly part; the cache
-        // holds the terms of the words of the articles extracted before on this thread.
-        let mut seen: AHashMap<&str, u8> = AHashMap::new();
-        for w in words(title) {
-            *seen.entry(w).or_default() |= TITLE;
-        }
-        for body in bodies {
-            for w in words(body) {
-                *seen.entry(w).or_default() |= BODY;
+        // Each word is looked up once in the cache, which holds the terms of the words of the
+        // articles extracted before on this thread (folding is the costly part, and most
+        // words repeat); its bits are gathered by the word's number in the cache.
+        let texts = std::iter::once((title, TITLE)).chain(bodies.iter().map(|b| (*b, BODY)));
+        for (text, bit) in texts {
+            for w in words(text) {
+                let id = cache.id(w);
+                if cache.bits[id] == 0 {
+                    cache.touched.push(id);
+                }
+                cache.bits[id] |= bit;
             }
         }
-        for w in seen.keys() {
-            if !cache.contains_key(*w) {
-                cache.insert((*w).into(), Term::of(w).map(|t| (bucket(&t.folded), t)));
+        let mut entries: Vec<(usize, u64, &str, u8)> = Vec::with_capacity(cache.touched.len());
+        for id in cache.touched.drain(..) {
+            let bits = std::mem::take(&mut cache.bits[id]);
+            if let Some(t) = &cache.terms[id] {
+                entries.push((t.bucket, t.hash, &t.line, bits));
             }
         }
-        let mut entries: Vec<(usize, &Term, u8)> = seen
-            .into_iter()
-            .filter_map(|(w, bits)| match cache.get(w) {
-                Some(Some((b, t))) => Some((*b, t, bits)),
-                _ => None,
-            })
-            .collect();
-        // Sorted by bucket and term; spellings of one term from several words ("Hội", "hội")
-        // merged.
+        // Sorted by bucket, then by a digest of the term (one integer comparison, where
+        // comparing the terms themselves was a tenth of a full build; the order only has to
+        // be the same on every build); spellings of one term from several words ("Hội",
+        // "hội") merged.
         entries.sort_unstable();
         entries.dedup_by(|next, kept| {
-            let same = (next.0, next.1) == (kept.0, kept.1);
+            let same = next.2 == kept.2;
             if same {
-                kept.2 |= next.2;
+                kept.3 |= next.3;
             }
             same
         });
         let mut lines = String::new();
         let mut starts = [0u32; BUCKETS + 1];
         let mut k = 0;
-        for (b, t, bits) in entries {
+        for (b, _, line, bits) in entries {
             while k < b {
                 k += 1;
                 starts[k] = lines.len() as u32;
             }
             lines.push(char::from(b'0' + bits));
-            lines.push_str(&t.folded);
-            lines.push('\t');
-            lines.push_str(&t.key);
+            lines.push_str(line);
             lines.push('\n');
         }
         while k < BUCKETS {
@@ -361,12 +440,56 @@ fn article_keys(site: &Site, base: &str, a: &Article, buf: &mut Vec<u8>) -> (Dig
     (terms, fingerprint::of_bytes(buf))
 }
 
-/// The term and bucket of words already seen (`None`: not indexed).
-type WordCache = AHashMap<Box<str>, Option<(usize, Term)>>;
+/// The terms of the words already seen on one thread, by number.
+#[derive(Default)]
+struct WordCache {
+    /// Each word seen, by its number.
+    ids: AHashMap<Box<str>, usize>,
+    /// Per number, the word's term (`None`: not indexed).
+    terms: Vec<Option<CachedTerm>>,
+    /// Per number, the bits of the word in the article being extracted (0: not in it).
+    bits: Vec<u8>,
+    /// The numbers whose bits are set.
+    touched: Vec<usize>,
+}
 
-fn extract(site: &Site, a: &Article, cache: &mut WordCache) -> Terms {
-    let text = html_text(&a.html);
-    let mut bodies: Vec<&str> = vec![&text, &a.summary];
+/// A term as [`Terms`] lists it.
+struct CachedTerm {
+    bucket: usize,
+    /// Digest of `line`, to sort by.
+    hash: u64,
+    /// `<folded>\t<key>`.
+    line: Box<str>,
+}
+
+impl WordCache {
+    fn new() -> WordCache {
+        WordCache::default()
+    }
+
+    /// The number of `word`, given it a term the first time.
+    fn id(&mut self, word: &str) -> usize {
+        if let Some(id) = self.ids.get(word) {
+            return *id;
+        }
+        let id = self.terms.len();
+        self.terms.push(Term::of(word).map(|t| {
+            let line = format!("{}\t{}", t.folded, t.key);
+            CachedTerm {
+                bucket: bucket(&t.folded),
+                hash: xxhash_rust::xxh3::xxh3_64(line.as_bytes()),
+                line: line.into(),
+            }
+        }));
+        self.bits.push(0);
+        self.ids.insert(word.into(), id);
+        id
+    }
+}
+
+/// The words of article `a`, whose body's text is `text` ([`html_text`] of its HTML).
+fn extract(site: &Site, a: &Article, text: &str, cache: &mut WordCache) -> Terms {
+    let mut bodies: Vec<&str> = vec![text, &a.summary];
     bodies.extend(a.tags.iter().map(|t| site.tags[t.0].name.as_str()));
     Terms::extract(&a.title, &bodies, cache)
 }
@@ -466,16 +589,34 @@ pub fn render(
                 })
         })
         .collect();
-    let missing: Vec<usize> = (0..n)
-        .filter(|&doc| needed[doc / BLOCK] && !cache.terms.contains_key(&inputs[doc]))
-        .collect();
-    let extracted: Vec<(Digest, Arc<Terms>)> = missing
-        .par_iter()
-        .map_init(WordCache::new, |cache, &doc| {
-            (inputs[doc], Arc::new(extract(site, article(doc), cache)))
+    // The words of the articles that have none yet, and the files of those whose key
+    // changed: both are made from the body's text, taken from its HTML once.
+    let doc_stale =
+        |doc: usize| previous(&urls::search_doc(doc)).map(|b| b.key) != Some(Some(doc_keys[doc]));
+    /// An article's number, its words and its file, if made.
+    type Made = (usize, Option<Arc<Terms>>, Option<Vec<u8>>);
+    let made: Vec<Made> = (0..n)
+        .into_par_iter()
+        .map_init(WordCache::new, |words, doc| {
+            let terms = needed[doc / BLOCK] && !cache.terms.contains_key(&inputs[doc]);
+            let file = doc_stale(doc);
+            if !terms && !file {
+                return (doc, None, None);
+            }
+            let a = article(doc);
+            let text = html_text(&a.html);
+            let terms = terms.then(|| Arc::new(extract(site, a, &text, words)));
+            (doc, terms, file.then(|| doc_bytes(&urls, a, text)))
         })
+        .filter(|(_, terms, file)| terms.is_some() || file.is_some())
         .collect();
-    cache.terms.extend(extracted);
+    let mut doc_files: Vec<Option<Vec<u8>>> = vec![None; n];
+    for (doc, terms, file) in made {
+        if let Some(terms) = terms {
+            cache.terms.insert(inputs[doc], terms);
+        }
+        doc_files[doc] = file;
+    }
     // Words of articles that changed stay until a few dozen have piled up: dropping them on
     // every save would cost a set of ten thousand digests each time.
     if cache.terms.len() > n + 64 {
@@ -560,29 +701,34 @@ pub fn render(
             bytes: (!same).then(|| shard_bytes(&words, bucket)),
         }
     };
-    // Each article's own file: its key is what it is made from.
-    let doc_page = |doc: usize| -> RenderedPage {
+    // Each article's own file: its key is what it is made from; made above when it changed.
+    let doc_page = |(doc, made): (usize, Option<Vec<u8>>)| -> RenderedPage {
         // A `.json` path is its own output file (no `output_file` copy per article).
         let file = urls::search_doc(doc);
         let key = doc_keys[doc];
-        let bytes = || doc_bytes(&urls, article(doc));
-        let before = previous(&file);
-        if let Some(before) = before.filter(|b| b.key == Some(key)) {
+        let before = previous(&file).filter(|b| made.is_none() && b.key == Some(key));
+        if let Some(before) = before {
             // As for pages (see `render`): debug builds check that equal keys mean equal
             // bytes, so an input missing from a key shows up in the tests.
             #[cfg(debug_assertions)]
-            assert_eq!(
-                fingerprint::of_bytes(&bytes()),
-                before.fingerprint,
-                "the key of {file} missed something its bytes depend on"
-            );
+            {
+                let a = article(doc);
+                assert_eq!(
+                    fingerprint::of_bytes(&doc_bytes(&urls, a, html_text(&a.html))),
+                    before.fingerprint,
+                    "the key of {file} missed something its bytes depend on"
+                );
+            }
             return RenderedPage {
                 file,
                 stamp: before,
                 bytes: None,
             };
         }
-        let bytes = bytes();
+        let bytes = made.unwrap_or_else(|| {
+            let a = article(doc);
+            doc_bytes(&urls, a, html_text(&a.html))
+        });
         RenderedPage {
             stamp: PageStamp {
                 key: Some(key),
@@ -595,7 +741,7 @@ pub fn render(
     let mut pages: Vec<RenderedPage> = (0..blocks * BUCKETS)
         .into_par_iter()
         .map(|i| shard_page(i / BUCKETS, i % BUCKETS))
-        .chain((0..n).into_par_iter().map(doc_page))
+        .chain(doc_files.into_par_iter().enumerate().map(doc_page))
         .collect();
     pages.push(manifest_page);
     pages
@@ -614,8 +760,8 @@ fn shard_fingerprint(block: usize, bucket: usize, docs: &[Arc<Terms>]) -> Digest
     f.finish()
 }
 
-fn doc_bytes(urls: &Urls, a: &Article) -> Vec<u8> {
-    let text = html_text(&a.html);
+/// An article's file; `text` is [`html_text`] of its body.
+fn doc_bytes(urls: &Urls, a: &Article, text: String) -> Vec<u8> {
     let doc = DocFile {
         t: a.title.clone(),
         u: urls.link(&urls::article(&a.slug)),
@@ -847,6 +993,25 @@ mod tests {
     }
 
     #[test]
+    fn byte_scans_agree_with_the_definitions_for_every_character() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(
+                separator_at(&s, 1),
+                (is_separator(c), c.len_utf8()),
+                "{c:?}"
+            );
+            let space = if c.is_whitespace() { c.len_utf8() } else { 0 };
+            assert_eq!(whitespace_at(&s, 1), space, "{c:?}");
+        }
+        let text = "  Hội\u{A0}nghị ×2 ÷ «tổng kết»\u{3000}năm\u{2028}2025 ạ\u{1680}ỹ…\t\n";
+        let split: Vec<&str> = text.split(is_separator).filter(|w| !w.is_empty()).collect();
+        assert_eq!(words(text).collect::<Vec<_>>(), split);
+        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(html_text(text), collapsed);
+    }
+
+    #[test]
     fn words_split_on_punctuation_but_not_on_diacritics() {
         let text = "Hội nghị (tổng kết) «năm 2025»–2026, UBND/HĐND… 100.000₫ e\u{301}";
         assert_eq!(
@@ -876,7 +1041,7 @@ mod tests {
         expect.sort_by_key(|l| {
             (
                 bucket(l[1..].split('\t').next().unwrap()),
-                l[1..].to_string(),
+                xxhash_rust::xxh3::xxh3_64(l[1..].as_bytes()),
             )
         });
         assert_eq!(all, expect);
