@@ -19,6 +19,7 @@ use crate::render::{PageStamp, RenderedPage, datetime_iso};
 use crate::site::{Article, ArticleId, DepartmentId, OfficialId, Site, TagId};
 use crate::sitemap;
 use crate::urls::{self, Urls};
+use crate::vietnamese;
 
 /// How many articles a feed carries (the newest).
 pub const FEED_ENTRIES: usize = 20;
@@ -449,7 +450,7 @@ pub fn json_ld(site: &Site, u: &Urls, kind: &PageKind) -> Value {
     };
     // An author written as a body's name ("Văn phòng HĐND và UBND") is that body, not a person.
     let author = match (&a.author, a.author_department) {
-        (Some(name), _) => a.author_body.map_or_else(
+        (Some(name), _) => department_named(site, name).map_or_else(
             || serde_json::json!({"@type": "Person", "name": name}),
             department,
         ),
@@ -473,6 +474,20 @@ pub fn json_ld(site: &Site, u: &Urls, kind: &PageKind) -> Value {
         doc["image"] = serde_json::json!([absolute(u, &image.path)]);
     }
     Value::safe_string(&script_safe_json(&doc))
+}
+
+/// The department whose name or short name `name` is (compared as references are: case,
+/// Unicode form, tone placement and spacing aside).
+fn department_named(site: &Site, name: &str) -> Option<DepartmentId> {
+    let key = vietnamese::match_key(name);
+    site.departments
+        .iter()
+        .position(|d| {
+            std::iter::once(&d.name)
+                .chain(&d.short_name)
+                .any(|n| vietnamese::match_key(n) == key)
+        })
+        .map(DepartmentId)
 }
 
 /// JSON text that cannot end the `<script>` element holding it: `<`, `>` and `&` (which only

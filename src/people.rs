@@ -61,18 +61,11 @@ impl<Id: Copy + PartialEq> NameIndex<Id> {
         }
     }
 
-    /// The entity whose name, alias or slug `name` is exactly (case, Unicode form and tone
-    /// placement aside); no suggestions, so cheap enough to ask of every article.
-    pub fn find(&self, name: &str) -> Option<Id> {
-        self.by_key
-            .get(&vietnamese::match_key(name))
-            .map(|(id, _)| *id)
-    }
-
     /// The entity a reference names, or up to three close names to suggest.
     pub fn resolve(&self, reference: &str) -> Result<Id, Vec<String>> {
-        if let Some(id) = self.find(reference) {
-            return Ok(id);
+        let key = vietnamese::match_key(reference);
+        if let Some((id, _)) = self.by_key.get(&key) {
+            return Ok(*id);
         }
         // A slug written with capitals or spaces ("Luu-Thanh-Binh"): only for ASCII references,
         // so that "Phạm Minh Dục" never falls through to `pham-minh-duc`.

@@ -83,9 +83,6 @@ pub struct Article {
     pub author: Option<String>,
     /// The department of a byline ("Thanh Sang - Văn phòng HĐND và UBND").
     pub author_department: Option<DepartmentId>,
-    /// The department the author is, when the author is written as a body's name, alias or
-    /// short name ("Văn phòng HĐND và UBND"): such an author is that body, not a person.
-    pub author_body: Option<DepartmentId>,
     pub summary: String,
     pub image: Option<Image>,
     pub html: Arc<str>,
@@ -954,12 +951,6 @@ fn resolve_article(
         dir: dir.clone(),
         assets: doc.source.bundle_assets.clone(),
     });
-    let author = meta
-        .author
-        .as_ref()
-        .map(|a| a.trim().to_string())
-        .filter(|a| !a.is_empty())
-        .or_else(|| byline.map(|b| b.author.clone()));
     let article_dir = format!("tin-tuc/{slug}/");
     let find_image = |src: &str| -> Option<String> {
         resolve_image(src, &article_dir, bundle.as_ref(), static_files)
@@ -1067,8 +1058,12 @@ fn resolve_article(
             day,
             date,
             updated: meta.updated.and_then(|u| u.to_zoned(tz)),
-            author_body: author.as_deref().and_then(|a| departments.find(a)),
-            author,
+            author: meta
+                .author
+                .as_ref()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .or_else(|| byline.map(|b| b.author.clone())),
             author_department,
             summary,
             image,

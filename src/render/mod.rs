@@ -432,7 +432,6 @@ impl Renderer {
                 f.ids(a.officials.iter().map(|o| o.0));
                 f.ids(a.departments.iter().map(|d| d.0));
                 f.u64(a.author_department.map_or(u64::MAX, |d| d.0 as u64));
-                f.u64(a.author_body.map_or(u64::MAX, |d| d.0 as u64));
                 f.str(a.author.as_deref().unwrap_or_default());
                 summary(&mut f, id.0 + 1);
                 summary(&mut f, id.0.wrapping_sub(1));
