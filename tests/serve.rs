@@ -190,6 +190,16 @@ fn serving_previews_the_site_with_drafts_and_local_links() {
 }
 
 #[test]
+fn the_preview_folder_is_removed_when_the_terminal_is_closed() {
+    let site = small_site("");
+    let s = Serve::start(site.path());
+    let folder = std::env::temp_dir().join(format!("bantin-serve-{}", s.process.pid()));
+    assert!(folder.join("index.html").is_file(), "{}", folder.display());
+    assert!(s.process.terminate(), "SIGTERM stops the server cleanly");
+    assert!(!folder.exists(), "{} is left behind", folder.display());
+}
+
+#[test]
 fn nothing_outside_the_preview_can_be_read() {
     let site = small_site("");
     std::fs::write(site.path().join("bi-mat.txt"), "bí mật").unwrap();

@@ -220,11 +220,21 @@ impl Spawned {
 
     /// Stop with Ctrl-C (SIGINT) and wait; returns whether it exited successfully.
     pub fn interrupt(mut self) -> bool {
+        self.stop_with("-INT", Duration::from_secs(10))
+    }
+
+    /// Stop as a closed terminal or a system shutdown does (SIGTERM) and wait; returns whether
+    /// it exited successfully.
+    pub fn terminate(mut self) -> bool {
+        self.stop_with("-TERM", Duration::from_secs(10))
+    }
+
+    fn stop_with(&mut self, signal: &str, wait: Duration) -> bool {
         let _ = Command::new("kill")
-            .arg("-INT")
+            .arg(signal)
             .arg(self.child.id().to_string())
             .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + wait;
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return status.success();
@@ -236,7 +246,11 @@ impl Spawned {
 }
 
 impl Drop for Spawned {
+    /// Asked to stop first (so that `serve` removes its preview folder), killed if it does not.
     fn drop(&mut self) {
+        if self.alive() {
+            self.stop_with("-TERM", Duration::from_secs(3));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
