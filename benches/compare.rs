@@ -208,6 +208,11 @@ fn main() {
         "| articles | bantin build | bantin peak | Hugo build | Hugo peak | time ratio | memory ratio | Hugo with related articles (ratio) | no-change rebuild (files written) | watch edit: rebuild / save→written | bantin output | cp -r of it | Hugo output |".to_string(),
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|".to_string(),
     ];
+    // Nothing is deleted before every size is done: ext4 is slow to create files while the
+    // inodes of files deleted a minute before are still recent (`recently_deleted`), which
+    // would charge the generators for the harness's cleaning (bantin, writing twice as many
+    // files, most). Earlier outputs are moved aside into `trash` instead.
+    let mut keep_until_done = Vec::new();
     for n in sizes {
         let tmp = match std::env::var_os("BANTIN_COMPARE_DIR") {
             Some(dir) => tempfile::tempdir_in(dir),
@@ -230,7 +235,7 @@ fn main() {
             if n <= related_max {
                 hugo::write_site(&hugo_related, &listed, true).expect("write hugo site");
             }
-            std::fs::remove_dir_all(&listed).expect("clean");
+            std::fs::rename(&listed, base.join("listed-done")).expect("set aside");
         }
         let out = base.join("out-bantin");
         let hugo_out = base.join("out-hugo");
@@ -246,9 +251,6 @@ fn main() {
         let (mut bt, mut bm, mut ht, mut hm, mut again, mut again_written) =
             (vec![], vec![], vec![], vec![], vec![], vec![]);
         let runs = if n >= 100_000 { runs_large } else { runs };
-        // Earlier outputs are moved aside, and deleted only when this size is done: ext4 is slow
-        // to create files while the inodes of files deleted a moment before are still recent
-        // (`recently_deleted`), which would charge both generators for the harness's cleaning.
         let trash = base.join("trash");
         std::fs::create_dir_all(&trash).expect("trash folder");
         let mut trashed = 0;
@@ -313,8 +315,6 @@ fn main() {
         let copied = Command::new("cp").arg("-r").arg(&out).arg(&copy).status();
         let cp_time = started.elapsed();
         assert!(copied.is_ok_and(|s| s.success()), "cp -r");
-        let _ = std::fs::remove_dir_all(&copy);
-        let _ = std::fs::remove_dir_all(&trash);
 
         let written = again_written.iter().max().copied().unwrap_or(0);
         let (hugo_cols, hugo_size) = if hugo_version.is_some() {
@@ -345,6 +345,9 @@ fn main() {
         );
         println!("{row}");
         table.push(row);
+        keep_until_done.push(tmp);
     }
     println!("\n{}", table.join("\n"));
+    // Deleted now, all sizes measured.
+    drop(keep_until_done);
 }
