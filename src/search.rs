@@ -1041,7 +1041,7 @@ mod tests {
         expect.sort_by_key(|l| {
             (
                 bucket(l[1..].split('\t').next().unwrap()),
-                xxhash_rust::xxh3::xxh3_64(l[1..].as_bytes()),
+                xxhash_rust::xxh3::xxh3_64(&l.as_bytes()[1..]),
             )
         });
         assert_eq!(all, expect);
