@@ -315,7 +315,6 @@ fn main() {
         let copied = Command::new("cp").arg("-r").arg(&out).arg(&copy).status();
         let cp_time = started.elapsed();
         assert!(copied.is_ok_and(|s| s.success()), "cp -r");
-
         let written = again_written.iter().max().copied().unwrap_or(0);
         let (hugo_cols, hugo_size) = if hugo_version.is_some() {
             let (h_bytes, h_files) = dir_size(&hugo_out);

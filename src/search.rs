@@ -329,8 +329,9 @@ fn decode_entity(name: &str) -> Option<char> {
 #[derive(Debug)]
 struct Terms {
     /// One line per spelling, `<bits><folded>\t<key>\n` (bits: an ASCII digit, 1 body, 2
-    /// title, 3 both), grouped by bucket and ordered by a digest inside each bucket. One string instead of
-    /// many: at 10,000 articles the words of every article stay in memory between rebuilds.
+    /// title, 3 both), grouped by bucket and ordered by a digest inside each bucket. One string
+    /// instead of many: at 10,000 articles the words of every article stay in memory between
+    /// rebuilds.
     lines: String,
     /// Bucket `k`'s lines are `lines[starts[k]..starts[k + 1]]`.
     starts: [u32; BUCKETS + 1],
@@ -463,10 +464,6 @@ struct CachedTerm {
 }
 
 impl WordCache {
-    fn new() -> WordCache {
-        WordCache::default()
-    }
-
     /// The number of `word`, given it a term the first time.
     fn id(&mut self, word: &str) -> usize {
         if let Some(id) = self.ids.get(word) {
@@ -591,31 +588,35 @@ pub fn render(
         .collect();
     // The words of the articles that have none yet, and the files of those whose key
     // changed: both are made from the body's text, taken from its HTML once.
-    let doc_stale =
-        |doc: usize| previous(&urls::search_doc(doc)).map(|b| b.key) != Some(Some(doc_keys[doc]));
-    /// An article's number, its words and its file, if made.
-    type Made = (usize, Option<Arc<Terms>>, Option<Vec<u8>>);
-    let made: Vec<Made> = (0..n)
+    let made: Vec<(Option<Arc<Terms>>, DocState)> = (0..n)
         .into_par_iter()
-        .map_init(WordCache::new, |words, doc| {
+        .map_init(WordCache::default, |words, doc| {
             let terms = needed[doc / BLOCK] && !cache.terms.contains_key(&inputs[doc]);
-            let file = doc_stale(doc);
-            if !terms && !file {
-                return (doc, None, None);
+            // A `.json` path is its own output file (no `output_file` copy per article).
+            let file = urls::search_doc(doc);
+            let kept = previous(&file).filter(|b| b.key == Some(doc_keys[doc]));
+            if let (false, Some(stamp)) = (terms, kept) {
+                return (None, DocState::Kept { file, stamp });
             }
             let a = article(doc);
             let text = html_text(&a.html);
             let terms = terms.then(|| Arc::new(extract(site, a, &text, words)));
-            (doc, terms, file.then(|| doc_bytes(&urls, a, text)))
+            let state = match kept {
+                Some(stamp) => DocState::Kept { file, stamp },
+                None => DocState::Made {
+                    file,
+                    bytes: doc_bytes(&urls, a, text),
+                },
+            };
+            (terms, state)
         })
-        .filter(|(_, terms, file)| terms.is_some() || file.is_some())
         .collect();
-    let mut doc_files: Vec<Option<Vec<u8>>> = vec![None; n];
-    for (doc, terms, file) in made {
+    let mut docs = Vec::with_capacity(n);
+    for (doc, (terms, state)) in made.into_iter().enumerate() {
         if let Some(terms) = terms {
             cache.terms.insert(inputs[doc], terms);
         }
-        doc_files[doc] = file;
+        docs.push(state);
     }
     // Words of articles that changed stay until a few dozen have piled up: dropping them on
     // every save would cost a set of ten thousand digests each time.
@@ -702,46 +703,40 @@ pub fn render(
         }
     };
     // Each article's own file: its key is what it is made from; made above when it changed.
-    let doc_page = |(doc, made): (usize, Option<Vec<u8>>)| -> RenderedPage {
-        // A `.json` path is its own output file (no `output_file` copy per article).
-        let file = urls::search_doc(doc);
-        let key = doc_keys[doc];
-        let before = previous(&file).filter(|b| made.is_none() && b.key == Some(key));
-        if let Some(before) = before {
-            // As for pages (see `render`): debug builds check that equal keys mean equal
-            // bytes, so an input missing from a key shows up in the tests.
-            #[cfg(debug_assertions)]
-            {
-                let a = article(doc);
-                assert_eq!(
-                    fingerprint::of_bytes(&doc_bytes(&urls, a, html_text(&a.html))),
-                    before.fingerprint,
-                    "the key of {file} missed something its bytes depend on"
-                );
+    let doc_page = |(doc, state): (usize, DocState)| -> RenderedPage {
+        match state {
+            DocState::Kept { file, stamp } => {
+                // As for pages (see `render`): debug builds check that equal keys mean equal
+                // bytes, so an input missing from a key shows up in the tests.
+                #[cfg(debug_assertions)]
+                {
+                    let a = article(doc);
+                    assert_eq!(
+                        fingerprint::of_bytes(&doc_bytes(&urls, a, html_text(&a.html))),
+                        stamp.fingerprint,
+                        "the key of {file} missed something its bytes depend on"
+                    );
+                }
+                RenderedPage {
+                    file,
+                    stamp,
+                    bytes: None,
+                }
             }
-            return RenderedPage {
+            DocState::Made { file, bytes } => RenderedPage {
+                stamp: PageStamp {
+                    key: Some(doc_keys[doc]),
+                    fingerprint: fingerprint::of_bytes(&bytes),
+                },
                 file,
-                stamp: before,
-                bytes: None,
-            };
-        }
-        let bytes = made.unwrap_or_else(|| {
-            let a = article(doc);
-            doc_bytes(&urls, a, html_text(&a.html))
-        });
-        RenderedPage {
-            stamp: PageStamp {
-                key: Some(key),
-                fingerprint: fingerprint::of_bytes(&bytes),
+                bytes: Some(bytes),
             },
-            file,
-            bytes: Some(bytes),
         }
     };
     let mut pages: Vec<RenderedPage> = (0..blocks * BUCKETS)
         .into_par_iter()
         .map(|i| shard_page(i / BUCKETS, i % BUCKETS))
-        .chain(doc_files.into_par_iter().enumerate().map(doc_page))
+        .chain(docs.into_par_iter().enumerate().map(doc_page))
         .collect();
     pages.push(manifest_page);
     pages
@@ -758,6 +753,12 @@ fn shard_fingerprint(block: usize, bucket: usize, docs: &[Arc<Terms>]) -> Digest
         }
     }
     f.finish()
+}
+
+/// An article's file in a build: the folder's, still right (its key is unchanged), or made.
+enum DocState {
+    Kept { file: String, stamp: PageStamp },
+    Made { file: String, bytes: Vec<u8> },
 }
 
 /// An article's file; `text` is [`html_text`] of its body.
@@ -1028,7 +1029,7 @@ mod tests {
         let t = Terms::extract(
             "Hội nghị",
             &["hội nghị tổng kết, Hồi"],
-            &mut WordCache::new(),
+            &mut WordCache::default(),
         );
         let all: Vec<&str> = (0..BUCKETS).flat_map(|k| t.bucket(k).lines()).collect();
         let mut expect = vec![
@@ -1056,7 +1057,9 @@ mod tests {
     fn shards_encode_postings_as_deltas_with_field_bits() {
         let docs: Vec<Arc<Terms>> = [("Hội nghị", "x"), ("a", "hội"), ("b", "c"), ("Hội", "hội")]
             .iter()
-            .map(|(title, body)| Arc::new(Terms::extract(title, &[body], &mut WordCache::new())))
+            .map(|(title, body)| {
+                Arc::new(Terms::extract(title, &[body], &mut WordCache::default()))
+            })
             .collect();
         let shard = shard_bytes(&docs, bucket("hoi"));
         let value: serde_json::Value = serde_json::from_slice(&shard).unwrap();
