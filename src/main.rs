@@ -221,6 +221,10 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::parse(text).ok_or_else(|| format!("«{text}» không phải ngôn ngữ có sẵn; dùng vi hoặc en"))
 }
 
+/// See Cargo.toml: the allocator is chosen for full builds of large sites.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // `--lang`, else `BANTIN_LANG`, else Vietnamese (an unknown BANTIN_LANG is ignored).
