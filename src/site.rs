@@ -1166,13 +1166,14 @@ fn related_articles(
     tags: &[Tag],
 ) -> Vec<Vec<ArticleId>> {
     use rayon::prelude::*;
+    // Per thread: each candidate's summed weight, indexed by article (zero between articles),
+    // and the candidates touched for the current article. No sorting and no hashing: an
+    // article has a few hundred hits, from which the best five are kept as they come.
+    let scratch = || (vec![0u32; articles.len()], Vec::<usize>::new());
     (0..articles.len())
         .into_par_iter()
-        .map(|i| {
+        .map_init(scratch, |(weights, touched), i| {
             let a = &articles[i];
-            // (candidate, weight) pairs, summed per candidate after sorting: a few hundred
-            // entries at most, cheaper than a hash map.
-            let mut hits: Vec<(usize, u32)> = Vec::new();
             let lists = a
                 .tags
                 .iter()
@@ -1183,31 +1184,29 @@ fn related_articles(
                 let pos = list.binary_search(&ArticleId(i)).unwrap_or(0);
                 let lo = pos.saturating_sub(RELATED_WINDOW / 2);
                 let hi = (pos + RELATED_WINDOW / 2 + 1).min(list.len());
-                hits.extend(
-                    list[lo..hi]
-                        .iter()
-                        .filter(|other| other.0 != i)
-                        .map(|other| (other.0, weight)),
-                );
-            }
-            hits.sort_unstable_by_key(|(j, _)| *j);
-            let mut ranked: Vec<(usize, u32)> = Vec::with_capacity(hits.len());
-            for (j, w) in hits {
-                match ranked.last_mut() {
-                    Some((last, total)) if *last == j => *total += w,
-                    _ => ranked.push((j, w)),
+                for other in &list[lo..hi] {
+                    let j = other.0;
+                    if j != i {
+                        if weights[j] == 0 {
+                            touched.push(j);
+                        }
+                        weights[j] += weight;
+                    }
                 }
             }
-            ranked.sort_unstable_by(|(x, sx), (y, sy)| {
-                sy.cmp(sx)
-                    .then_with(|| x.abs_diff(i).cmp(&y.abs_diff(i)))
-                    .then(x.cmp(y))
-            });
-            ranked
-                .into_iter()
-                .take(RELATED_COUNT)
-                .map(|(j, _)| ArticleId(j))
-                .collect()
+            // Best first: highest weight, then nearest in date order, then oldest.
+            let rank = |j: usize, w: u32| (std::cmp::Reverse(w), j.abs_diff(i), j);
+            let mut best: Vec<(std::cmp::Reverse<u32>, usize, usize)> =
+                Vec::with_capacity(RELATED_COUNT + 1);
+            for j in touched.drain(..) {
+                let key = rank(j, std::mem::take(&mut weights[j]));
+                if best.len() < RELATED_COUNT || key < best[best.len() - 1] {
+                    let at = best.partition_point(|b| *b < key);
+                    best.insert(at, key);
+                    best.truncate(RELATED_COUNT);
+                }
+            }
+            best.into_iter().map(|(_, _, j)| ArticleId(j)).collect()
         })
         .collect()
 }
