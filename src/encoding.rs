@@ -332,7 +332,9 @@ pub fn detect(bytes: &[u8]) -> Detected {
     if looks_binary(body) {
         return Detected::Binary(FileKind::Binary);
     }
-    match std::str::from_utf8(body) {
+    // simdutf8: the same check as `std::str::from_utf8`, several times faster on text that is
+    // not mostly ASCII (every file of a build goes through it).
+    match simdutf8::basic::from_utf8(body) {
         Ok(text) => {
             let text = normalise(text);
             match find_mojibake(&text) {
@@ -423,6 +425,9 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
         return None;
     }
     let head = &bytes[..bytes.len().min(8192)];
+    if !head.contains(&0) {
+        return None;
+    }
     let pairs = head.len() / 2;
     let zero_even = head.iter().step_by(2).filter(|b| **b == 0).count();
     let zero_odd = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
@@ -446,9 +451,9 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
 fn looks_binary(bytes: &[u8]) -> bool {
     let controls = bytes
         .iter()
-        .filter(|b| **b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
-        .count();
-    bytes.contains(&0) || controls > 8.max(bytes.len() / 100)
+        .map(|&b| usize::from(b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)))
+        .sum::<usize>();
+    controls > 8.max(bytes.len() / 100) || (controls > 0 && bytes.contains(&0))
 }
 
 fn looks_binary_text(text: &str) -> bool {
@@ -582,7 +587,7 @@ fn find_mojibake(text: &str) -> Option<Mojibake> {
     // Every damaged letter starts with one of Â…ï (U+00C2-U+00EF) or Ă (U+0102), whose UTF-8
     // lead byte is C3 or C4: only those places are looked at.
     let bytes = text.as_bytes();
-    while let Some(p) = bytes[i..].iter().position(|&b| b == 0xC3 || b == 0xC4) {
+    while let Some(p) = memchr::memchr2(0xC3, 0xC4, &bytes[i..]) {
         let at = i + p;
         // Cheap first look (most C3s are à, á, â… followed by an ASCII letter): the lead must
         // be Â…ï or Ă, and the next character start like one of Windows-1252's 0x80-0xBF.

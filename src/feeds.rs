@@ -495,6 +495,9 @@ fn department_named(site: &Site, name: &str) -> Option<DepartmentId> {
 /// nor `<!--` can appear, whatever an editor types in a title.
 fn script_safe_json(doc: &serde_json::Value) -> String {
     let text = doc.to_string();
+    if memchr::memchr3(b'<', b'>', b'&', text.as_bytes()).is_none() {
+        return text;
+    }
     let mut out = String::with_capacity(text.len() + 16);
     for ch in text.chars() {
         match ch {
