@@ -15,6 +15,10 @@ use std::time::{Duration, Instant};
 
 use bantin::pipeline::{BuildOptions, Session};
 
+/// The `bantin` binary's allocator (see Cargo.toml), so this measures what `watch` does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let n = synth::env_usize("BANTIN_BENCH_N", 10_000);
     let runs = synth::env_usize("BANTIN_BENCH_RUNS", 7);

@@ -704,20 +704,14 @@ pub fn match_key_mapped(s: &str) -> MappedKey {
 /// Mention detection uses it as its fast path: lowercasing is several times faster than
 /// building a full [`match_key`] with offsets.
 pub fn lowercase_same_offsets(s: &str) -> Option<String> {
-    if s.is_ascii() {
-        return Some(s.to_ascii_lowercase());
-    }
+    // ASCII lowercased in one pass over the copy; then only the non-ASCII characters (a few
+    // per word in Vietnamese) are looked at, and the rare capitals among them replaced in place.
+    let mut out = s.to_ascii_lowercase();
     let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            out.push(b.to_ascii_lowercase() as char);
-            i += 1;
-            continue;
-        }
-        let c = s[i..].chars().next()?;
+    while let Some(p) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        let at = i + p;
+        let c = s[at..].chars().next()?;
         // Vietnamese letters by table; anything else through Unicode's mapping.
         let l = match lower_vietnamese_letter(c) {
             Some(l) => l,
@@ -731,11 +725,14 @@ pub fn lowercase_same_offsets(s: &str) -> Option<String> {
             }
             None => c,
         };
-        if l.len_utf8() != c.len_utf8() {
-            return None;
+        let len = c.len_utf8();
+        if l != c {
+            if l.len_utf8() != len {
+                return None;
+            }
+            out.replace_range(at..at + len, l.encode_utf8(&mut [0; 4]));
         }
-        out.push(l);
-        i += c.len_utf8();
+        i = at + len;
     }
     Some(out)
 }
@@ -1763,6 +1760,28 @@ mod tests {
         assert_eq!(l, "đồng chí lưu thanh bình, bí thư đảng uỷ");
         assert_eq!(l.len(), s.len());
         assert_eq!(lowercase_same_offsets("İ"), None);
+    }
+
+    #[test]
+    fn lowercase_same_offsets_agrees_with_char_by_char_lowercasing() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let s = format!("A{c}bĐ");
+            // Vietnamese letters by table, other capitals by Unicode (one character of the same
+            // length, or no fast path), anything else as it is.
+            let expected = match lower_vietnamese_letter(c) {
+                Some(l) => Some(l),
+                None if c.is_uppercase() => {
+                    let mut lower = c.to_lowercase();
+                    let l = lower.next().unwrap();
+                    (lower.next().is_none() && l.len_utf8() == c.len_utf8()).then_some(l)
+                }
+                None => Some(c),
+            };
+            match expected {
+                Some(l) => assert_eq!(lowercase_same_offsets(&s), Some(format!("a{l}bđ")), "{c:?}"),
+                None => assert_eq!(lowercase_same_offsets(&s), None, "{c:?}"),
+            }
+        }
     }
 
     #[test]
