@@ -53,6 +53,9 @@ pub struct Transaction<'a> {
     stop: Option<&'a AtomicBool>,
     updates: Mutex<Vec<Update>>,
     error: Mutex<Option<OutputError>>,
+    /// Staging folders made so far: each is made once (making one that exists still locks
+    /// its parent in the kernel, and ten thousand pages share `tim-kiem/bai/`).
+    made: Mutex<HashSet<PathBuf>>,
     done: bool,
 }
 
@@ -83,6 +86,7 @@ impl<'a> Transaction<'a> {
             stop,
             updates: Mutex::new(Vec::new()),
             error: Mutex::new(error),
+            made: Mutex::new(HashSet::new()),
             done: false,
         }
     }
@@ -192,7 +196,18 @@ impl<'a> Transaction<'a> {
             }
         }
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            let made = |m: &Mutex<HashSet<PathBuf>>| {
+                m.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .contains(parent)
+            };
+            if !made(&self.made) {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+                self.made
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(parent.to_path_buf());
+            }
         }
         let mut file = std::fs::File::create(&dest).map_err(io(&dest))?;
         std::io::Write::write_all(&mut file, bytes).map_err(io(&dest))?;
