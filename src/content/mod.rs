@@ -273,25 +273,28 @@ pub const MAX_DOCUMENT_MB: u64 = 5;
 
 fn read_source(root: &Path, kind: Kind, path: &Path) -> Result<Source, Diagnostic> {
     let rel_path = relative(root, path);
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.len() > MAX_DOCUMENT_MB * 1024 * 1024
-    {
-        return Err(Diagnostic::new(
-            &rel_path,
-            Problem::TooLarge {
-                megabytes: meta.len().div_ceil(1024 * 1024),
-                limit: MAX_DOCUMENT_MB,
-            },
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let read_error = |e: std::io::Error| {
         Diagnostic::new(
             &rel_path,
             Problem::Read {
                 error: e.to_string(),
             },
         )
-    })?;
+    };
+    // Opened once; its size (from the open file) is checked before it is read.
+    let mut file = std::fs::File::open(path).map_err(read_error)?;
+    let len = file.metadata().map_err(read_error)?.len();
+    if len > MAX_DOCUMENT_MB * 1024 * 1024 {
+        return Err(Diagnostic::new(
+            &rel_path,
+            Problem::TooLarge {
+                megabytes: len.div_ceil(1024 * 1024),
+                limit: MAX_DOCUMENT_MB,
+            },
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(read_error)?;
     let text = crate::encoding::decode_file(&bytes, &rel_path)?;
     let file_stem = path
         .file_stem()
