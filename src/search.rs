@@ -140,6 +140,8 @@ fn separator_at(text: &str, i: usize) -> (bool, usize) {
         0xC3 => (matches!(bytes[i + 1], 0x97 | 0xB7), 2),
         // U+0100-U+07FF: letters and marks.
         0xC4..=0xDF => (false, 2),
+        // U+1000-U+1FFF: letters and marks (ạ…ỹ are U+1EA0-U+1EF9), but U+1680, a space.
+        0xE1 => (bytes[i + 1..].starts_with(&[0x9A, 0x80]), 3),
         _ => {
             let c = text[i..].chars().next().unwrap_or(' ');
             (is_separator(c), c.len_utf8())
@@ -781,48 +783,50 @@ fn doc_bytes(urls: &Urls, a: &Article, text: String) -> Vec<u8> {
 /// `delta * 4 + bits`: `delta` the article's number minus the previous posting's (the first:
 /// minus the block's first article), `bits` 1 body, 2 title, 3 both.
 fn shard_bytes(docs: &[Arc<Terms>], bucket: usize) -> Vec<u8> {
-    /// Folded word → spelling → postings (article in the block, bits).
-    type Words<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<(usize, u8)>>>;
-    let mut words: Words = BTreeMap::new();
+    // Postings gathered by line (`<folded>\t<key>`: one hash lookup per line of each article),
+    // then the distinct lines sorted once. A tab sorts before every character of a word, so
+    // lines sort as (folded word, spelling) pairs do.
+    let mut postings: AHashMap<&str, Vec<(usize, u8)>> = AHashMap::new();
     for (rel, t) in docs.iter().enumerate() {
         for line in t.bucket(bucket).lines() {
             let bits = line.as_bytes()[0] - b'0';
-            let Some((folded, key)) = line[1..].split_once('\t') else {
-                continue;
-            };
-            words
-                .entry(folded)
-                .or_default()
-                .entry(key)
-                .or_default()
-                .push((rel, bits));
+            postings.entry(&line[1..]).or_default().push((rel, bits));
         }
     }
+    let mut lines: Vec<(&str, Vec<(usize, u8)>)> = postings.into_iter().collect();
+    lines.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = Vec::with_capacity(1024);
+    let mut number = itoa::Buffer::new();
     out.push(b'{');
-    for (i, (folded, spellings)) in words.iter().enumerate() {
-        if i > 0 {
+    let mut previous: Option<&str> = None;
+    for (line, postings) in &lines {
+        let Some((folded, key)) = line.split_once('\t') else {
+            continue;
+        };
+        if previous == Some(folded) {
             out.push(b',');
+        } else {
+            if previous.is_some() {
+                out.extend_from_slice(b"},");
+            }
+            json_str(&mut out, folded);
+            out.extend_from_slice(b":{");
         }
-        json_str(&mut out, folded);
-        out.extend_from_slice(b":{");
-        for (j, (key, postings)) in spellings.iter().enumerate() {
-            if j > 0 {
+        previous = Some(folded);
+        json_str(&mut out, key);
+        out.extend_from_slice(b":[");
+        let mut prev = 0;
+        for (p, (rel, bits)) in postings.iter().enumerate() {
+            if p > 0 {
                 out.push(b',');
             }
-            json_str(&mut out, key);
-            out.extend_from_slice(b":[");
-            let mut prev = 0;
-            for (p, (rel, bits)) in postings.iter().enumerate() {
-                if p > 0 {
-                    out.push(b',');
-                }
-                let value = (rel - prev) * 4 + usize::from(*bits);
-                out.extend_from_slice(value.to_string().as_bytes());
-                prev = *rel;
-            }
-            out.push(b']');
+            let value = (rel - prev) * 4 + usize::from(*bits);
+            out.extend_from_slice(number.format(value).as_bytes());
+            prev = *rel;
         }
+        out.push(b']');
+    }
+    if previous.is_some() {
         out.push(b'}');
     }
     out.push(b'}');
