@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use ahash::AHashSet;
 use rayon::prelude::*;
 
 use super::state::{Meta, OutputState, Stamp};
@@ -55,7 +56,7 @@ pub struct Transaction<'a> {
     error: Mutex<Option<OutputError>>,
     /// Staging folders made so far: each is made once (making one that exists still locks
     /// its parent in the kernel, and ten thousand pages share `tim-kiem/bai/`).
-    made: Mutex<HashSet<PathBuf>>,
+    made: Mutex<AHashSet<String>>,
     done: bool,
 }
 
@@ -86,7 +87,7 @@ impl<'a> Transaction<'a> {
             stop,
             updates: Mutex::new(Vec::new()),
             error: Mutex::new(error),
-            made: Mutex::new(HashSet::new()),
+            made: Mutex::new(AHashSet::new()),
             done: false,
         }
     }
@@ -195,19 +196,19 @@ impl<'a> Transaction<'a> {
                 return Ok((*meta, false));
             }
         }
-        if let Some(parent) = dest.parent() {
-            let made = |m: &Mutex<HashSet<PathBuf>>| {
-                m.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .contains(parent)
-            };
-            if !made(&self.made) {
-                std::fs::create_dir_all(parent).map_err(io(parent))?;
-                self.made
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(parent.to_path_buf());
-            }
+        // Known by its site-relative name (`tin-tuc/x`): cheaper to hash than a path.
+        let folder = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let made = |m: &Mutex<AHashSet<String>>| {
+            m.lock().unwrap_or_else(|p| p.into_inner()).contains(folder)
+        };
+        if !made(&self.made)
+            && let Some(parent) = dest.parent()
+        {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            self.made
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(folder.to_string());
         }
         let mut file = std::fs::File::create(&dest).map_err(io(&dest))?;
         std::io::Write::write_all(&mut file, bytes).map_err(io(&dest))?;
