@@ -253,9 +253,11 @@ pub fn html_text(html: &str) -> String {
 
 /// Append `text` to `out` with whitespace runs collapsed to one space (none at the start).
 /// Whitespace is `char::is_whitespace`, found by bytes: a character is decoded only where its
-/// first byte could start a non-ASCII space (this runs over the text of every article).
+/// first byte could start a non-ASCII space (this runs over the text of every article). Runs of
+/// text that need no change (words and the single spaces between them) are copied whole.
 fn push_text(out: &mut String, space: &mut bool, text: &str) {
-    let len = text.len();
+    let bytes = text.as_bytes();
+    let len = bytes.len();
     let mut i = 0;
     while i < len {
         let n = whitespace_at(text, i);
@@ -266,8 +268,25 @@ fn push_text(out: &mut String, space: &mut bool, text: &str) {
         }
         let start = i;
         i += 1;
-        while i < len && whitespace_at(text, i) == 0 {
-            i += 1;
+        loop {
+            while i < len && BYTE_CLASS[usize::from(bytes[i])] == PLAIN {
+                i += 1;
+            }
+            if i >= len {
+                break;
+            }
+            match BYTE_CLASS[usize::from(bytes[i])] {
+                // One space between two words stays as it is.
+                SPACE
+                    if bytes
+                        .get(i + 1)
+                        .is_some_and(|b| BYTE_CLASS[usize::from(*b)] == PLAIN) =>
+                {
+                    i += 2
+                }
+                MAYBE_SPACE if whitespace_at(text, i) == 0 => i += 1,
+                _ => break,
+            }
         }
         if *space && !out.is_empty() {
             out.push(' ');
@@ -276,6 +295,31 @@ fn push_text(out: &mut String, space: &mut bool, text: &str) {
         out.push_str(&text[start..i]);
     }
 }
+
+/// [`BYTE_CLASS`]: a byte that is no whitespace and starts none.
+const PLAIN: u8 = 0;
+/// An ASCII space.
+const SPACE: u8 = 1;
+/// Other ASCII whitespace.
+const OTHER_SPACE: u8 = 2;
+/// The first byte of characters among which are non-ASCII spaces (see [`whitespace_at`]).
+const MAYBE_SPACE: u8 = 3;
+/// The class of every byte, for [`push_text`].
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [PLAIN; 256];
+    class[b' ' as usize] = SPACE;
+    let mut b = 0;
+    while b < 256 {
+        if matches!(b as u8, b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            class[b] = OTHER_SPACE;
+        }
+        if matches!(b as u8, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+            class[b] = MAYBE_SPACE;
+        }
+        b += 1;
+    }
+    class
+};
 
 /// The length of the whitespace character starting at byte `i` of `text`, or 0 when there is
 /// none there (also when `i` is inside a character: its bytes are never lead bytes).
@@ -995,6 +1039,22 @@ mod tests {
             "Kết quả Ủy ban & Hộiđồng nhân dân's x một hai"
         );
         assert_eq!(html_text("a &unknown; b & c"), "a &unknown; b & c");
+    }
+
+    #[test]
+    fn push_text_collapses_whitespace_like_split_whitespace() {
+        let pieces = [
+            "a", "ạ", "Ủy", " ", "  ", "\t", "\n", "\u{A0}", "\u{85}", "\u{1680}", "\u{2003}",
+            "\u{3000}", "—", "\u{2060}",
+        ];
+        let n = pieces.len();
+        for code in 0..n.pow(4) {
+            let text: String = (0..4).map(|k| pieces[code / n.pow(k) % n]).collect();
+            let mut out = String::new();
+            push_text(&mut out, &mut false, &text);
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(out, expected, "{text:?}");
+        }
     }
 
     #[test]
