@@ -480,14 +480,10 @@ pub fn json_ld(site: &Site, u: &Urls, kind: &PageKind) -> Value {
 /// Unicode form, tone placement and spacing aside).
 fn department_named(site: &Site, name: &str) -> Option<DepartmentId> {
     let key = vietnamese::match_key(name);
-    site.departments
+    site.department_keys
         .iter()
-        .position(|d| {
-            std::iter::once(&d.name)
-                .chain(&d.short_name)
-                .any(|n| vietnamese::match_key(n) == key)
-        })
-        .map(DepartmentId)
+        .find(|(k, _)| *k == key)
+        .map(|(_, d)| *d)
 }
 
 /// JSON text that cannot end the `<script>` element holding it: `<`, `>` and `&` (which only

@@ -196,6 +196,9 @@ pub struct Site {
     pub images: crate::images::Published,
     /// When the first scheduled article falls due (its page appears, or loses its mark).
     pub next_due: Option<jiff::Timestamp>,
+    /// [`vietnamese::match_key`] of every department's name and short name, to recognise a
+    /// department in a name written as free text (an article's `author`).
+    pub department_keys: Vec<(String, DepartmentId)>,
 }
 
 impl Site {
@@ -404,6 +407,15 @@ pub fn resolve_cached(
         .map(|(i, _)| DepartmentId(i))
         .collect();
 
+    let department_keys = departments
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| {
+            std::iter::once(&d.name)
+                .chain(&d.short_name)
+                .map(move |n| (vietnamese::match_key(n), DepartmentId(i)))
+        })
+        .collect();
     Ok(Site {
         config,
         today: opts.today,
@@ -418,6 +430,7 @@ pub fn resolve_cached(
         root_departments,
         images: Default::default(),
         next_due,
+        department_keys,
     })
 }
 
