@@ -102,12 +102,21 @@ impl<'a> Iterator for Words<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let len = self.text.len();
+        // ASCII bytes (most of Vietnamese text) are classified inline; other characters
+        // through `separator_at`.
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
         let mut i = self.pos;
         loop {
+            while i < len && bytes[i].is_ascii() && !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
             if i >= len {
                 self.pos = len;
                 return None;
+            }
+            if bytes[i].is_ascii() {
+                break;
             }
             let (sep, n) = separator_at(self.text, i);
             if !sep {
@@ -116,7 +125,13 @@ impl<'a> Iterator for Words<'a> {
             i += n;
         }
         let start = i;
-        while i < len {
+        loop {
+            while i < len && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i >= len || bytes[i].is_ascii() {
+                break;
+            }
             let (sep, n) = separator_at(self.text, i);
             if sep {
                 break;
@@ -1039,6 +1054,15 @@ mod tests {
             "Kết quả Ủy ban & Hộiđồng nhân dân's x một hai"
         );
         assert_eq!(html_text("a &unknown; b & c"), "a &unknown; b & c");
+    }
+
+    #[test]
+    fn words_split_like_is_separator_for_every_character() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let text = format!("{c}ab{c}cd ạ{c}x{c}");
+            let expected: Vec<&str> = text.split(is_separator).filter(|w| !w.is_empty()).collect();
+            assert_eq!(words(&text).collect::<Vec<_>>(), expected, "{c:?}");
+        }
     }
 
     #[test]
