@@ -711,6 +711,20 @@ pub fn lowercase_same_offsets(s: &str) -> Option<String> {
     let mut i = 0;
     while let Some(p) = bytes[i..].iter().position(|b| !b.is_ascii()) {
         let at = i + p;
+        // Most letters are lowercase already, and those of Latin-1 (à…ÿ, but ð, read as đ)
+        // and of Vietnamese (ạ…ỹ, where lowercase letters have odd code points) are known by
+        // their bytes.
+        match (bytes[at], bytes.get(at + 1), bytes.get(at + 2)) {
+            (0xC3, Some(0xA0..=0xAF | 0xB1..), _) => {
+                i = at + 2;
+                continue;
+            }
+            (0xE1, Some(0xBA | 0xBB), Some(last)) if last & 1 == 1 => {
+                i = at + 3;
+                continue;
+            }
+            _ => {}
+        }
         let c = s[at..].chars().next()?;
         // Vietnamese letters by table; anything else through Unicode's mapping.
         let l = match lower_vietnamese_letter(c) {
