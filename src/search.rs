@@ -580,8 +580,9 @@ pub struct Manifest {
     pub versions: Vec<String>,
 }
 
-/// An article's file, `tim-kiem/bai/<n>.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An article's file, `tim-kiem/bai/<n>.json`, as [`Reader`] reads it (written by
+/// [`doc_bytes`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct DocFile {
     /// Title.
     pub t: String,
@@ -591,8 +592,8 @@ pub struct DocFile {
     pub d: String,
     /// Plain text of the body (the summary when the body is empty), for snippets.
     pub x: String,
-    /// Draft (only in builds with drafts).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    /// Draft (only in builds with drafts; absent otherwise).
+    #[serde(default)]
     pub b: bool,
 }
 
@@ -824,8 +825,9 @@ enum DocState {
 
 /// An article's file; `text` is [`html_text`] of its body.
 fn doc_bytes(urls: &Urls, a: &Article, text: String) -> Vec<u8> {
-    // Written by hand rather than through `DocFile`'s `Serialize` (same bytes, a test checks):
-    // the text, thousands of characters per article, rarely needs escaping at all.
+    // Written by hand, in `DocFile`'s order: the text, thousands of characters per article,
+    // rarely needs escaping at all, and `json_str` copies it as it is then (its test: the same
+    // bytes as serde_json).
     let x = if text.is_empty() { &a.summary } else { &text };
     let mut out = Vec::with_capacity(x.len() + a.title.len() + 96);
     out.extend_from_slice(b"{\"t\":");

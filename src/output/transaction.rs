@@ -198,17 +198,11 @@ impl<'a> Transaction<'a> {
         }
         // Known by its site-relative name (`tin-tuc/x`): cheaper to hash than a path.
         let folder = rel.rsplit_once('/').map_or("", |(folder, _)| folder);
-        let made = |m: &Mutex<AHashSet<String>>| {
-            m.lock().unwrap_or_else(|p| p.into_inner()).contains(folder)
-        };
-        if !made(&self.made)
-            && let Some(parent) = dest.parent()
-        {
+        let made = || self.made.lock().unwrap_or_else(|p| p.into_inner());
+        let known = made().contains(folder);
+        if !known && let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
-            self.made
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(folder.to_string());
+            made().insert(folder.to_string());
         }
         let mut file = std::fs::File::create(&dest).map_err(io(&dest))?;
         std::io::Write::write_all(&mut file, bytes).map_err(io(&dest))?;
