@@ -319,7 +319,8 @@ const SPACE: u8 = 1;
 const OTHER_SPACE: u8 = 2;
 /// The first byte of characters among which are non-ASCII spaces (see [`whitespace_at`]).
 const MAYBE_SPACE: u8 = 3;
-/// The class of every byte, for [`push_text`].
+/// The class of every byte, for [`push_text`] and [`whitespace_at`]: the one list of the bytes
+/// that start whitespace.
 const BYTE_CLASS: [u8; 256] = {
     let mut class = [PLAIN; 256];
     class[b' ' as usize] = SPACE;
@@ -341,18 +342,23 @@ const BYTE_CLASS: [u8; 256] = {
 #[inline]
 fn whitespace_at(text: &str, i: usize) -> usize {
     let bytes = text.as_bytes();
-    match bytes[i] {
-        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 1,
+    match BYTE_CLASS[usize::from(bytes[i])] {
+        PLAIN => 0,
+        SPACE | OTHER_SPACE => 1,
         // U+0085, U+00A0; U+1680; U+2000-U+200A, U+2028, U+2029, U+202F, U+205F; U+3000.
         // Vietnamese letters ạ…ỹ start with E1 too: only E1 9A 80 is a space.
-        0xE1 if bytes[i + 1..].starts_with(&[0x9A, 0x80]) => 3,
-        0xE1 => 0,
-        0xC2 | 0xE2 | 0xE3 => text[i..]
+        _ if bytes[i] == 0xE1 => {
+            if bytes[i + 1..].starts_with(&[0x9A, 0x80]) {
+                3
+            } else {
+                0
+            }
+        }
+        _ => text[i..]
             .chars()
             .next()
             .filter(|c| c.is_whitespace())
             .map_or(0, char::len_utf8),
-        _ => 0,
     }
 }
 
