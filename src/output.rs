@@ -466,6 +466,78 @@ mod tests {
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
     }
 
+    /// One write with every page handed to the transaction as it is rendered, as a build does.
+    fn stream_site(
+        out: &Path,
+        pages: &[RenderedPage],
+        copies: &[CopyJob],
+        state: &mut OutputState,
+    ) -> Result<SyncReport, OutputError> {
+        let tx = Transaction::begin(out, std::mem::take(state), None);
+        let mut streamed = pages.to_vec();
+        for p in &mut streamed {
+            let _ = tx.page(p);
+        }
+        let (report, new) = tx.commit(&streamed, copies, &HashSet::new());
+        *state = new;
+        report
+    }
+
+    #[test]
+    fn streamed_pages_remove_what_the_site_no_longer_has() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let logo = tmp.path().join("logo.svg");
+        std::fs::write(&logo, b"<svg/>").unwrap();
+        let copy = |to: &str| CopyJob {
+            from: AssetSource::File(logo.clone()),
+            to: to.into(),
+        };
+        let mut state = OutputState::default();
+        let all = pages(&[("index.html", b"home"), ("a/index.html", b"a")]);
+        let r = stream_site(&out, &all, &[copy("logo.svg")], &mut state).unwrap();
+        assert_eq!(r.written, vec!["a/index.html", "index.html", "logo.svg"]);
+
+        // Nothing rendered, nothing gone: nothing changes.
+        let mut unrendered = all.clone();
+        for p in &mut unrendered {
+            p.bytes = None;
+        }
+        let r = stream_site(&out, &unrendered, &[copy("logo.svg")], &mut state).unwrap();
+        assert!(r.written.is_empty() && r.removed.is_empty());
+
+        // A page and the copy leave the site while a new copy comes: both are removed.
+        let r = stream_site(&out, &unrendered[..1], &[copy("logo2.svg")], &mut state).unwrap();
+        assert_eq!(r.written, vec!["logo2.svg"]);
+        assert_eq!(r.removed, vec!["a/index.html", "logo.svg"]);
+        assert!(!out.join("a").exists() && !out.join("logo.svg").exists());
+
+        // Twice the same copy, and a copy where a page is: each file is kept once.
+        let r = stream_site(
+            &out,
+            &unrendered[..1],
+            &[copy("logo2.svg"), copy("logo2.svg"), copy("index.html")],
+            &mut state,
+        )
+        .unwrap();
+        assert!(r.written.is_empty() && r.removed.is_empty());
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"home");
+
+        // A page that was neither rendered nor ever written: refused, the folder untouched.
+        let mut missing = pages(&[("b/index.html", b"b")]);
+        missing[0].bytes = None;
+        missing.extend(unrendered[..1].iter().cloned());
+        let err = stream_site(&out, &missing, &[], &mut state).unwrap_err();
+        assert!(matches!(
+            err,
+            OutputError::Dangerous {
+                reason: Refusal::NotRendered,
+                ..
+            }
+        ));
+        assert!(out.join("logo2.svg").exists(), "nothing was removed");
+    }
+
     #[test]
     fn copies_are_skipped_while_their_source_is_unchanged() {
         let tmp = tempfile::tempdir().unwrap();

@@ -9,7 +9,7 @@
 //! is not trusted and is compared byte for byte instead. With a trusted state a build renders
 //! only pages whose inputs changed and writes only files whose bytes changed.
 
-use std::collections::HashMap;
+use ahash::AHashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -51,10 +51,10 @@ pub(super) struct Stamp {
 /// What an output folder holds, as bantin last wrote it. See the module documentation.
 #[derive(Debug, Default, Clone)]
 pub struct OutputState {
-    pub(super) files: HashMap<String, Stamp>,
+    pub(super) files: AHashMap<String, Stamp>,
     /// Files found in the folder that the state cannot vouch for, with their size and time:
     /// compared with what the next write makes, removed if they are not part of the site.
-    pub(super) unknown: HashMap<String, Meta>,
+    pub(super) unknown: AHashMap<String, Meta>,
     /// Whether `files` and `unknown` were checked against the folder since they were loaded
     /// (a state kept in memory by a session is trusted while the folder keeps its marker).
     pub(super) verified: bool,
@@ -217,7 +217,7 @@ impl OutputState {
         if !output.join(MARKER).is_file() {
             self.files.clear();
         }
-        let mut on_disk: HashMap<String, Meta> = HashMap::with_capacity(self.files.len());
+        let mut on_disk: AHashMap<String, Meta> = AHashMap::with_capacity(self.files.len());
         for entry in walkdir::WalkDir::new(output)
             .min_depth(1)
             .into_iter()

@@ -14,7 +14,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use ahash::AHashSet;
 use rayon::prelude::*;
@@ -57,6 +57,11 @@ pub struct Transaction<'a> {
     /// Staging folders made so far: each is made once (making one that exists still locks
     /// its parent in the kernel, and ten thousand pages share `tim-kiem/bai/`).
     made: Mutex<AHashSet<String>>,
+    /// Pages handed to [`Transaction::page`], and pages and copies found in the state: when
+    /// every page came through once and the state holds no other file, nothing is to be
+    /// removed, which the commit then knows without looking up every file again.
+    seen: AtomicUsize,
+    present: AtomicUsize,
     done: bool,
 }
 
@@ -88,6 +93,8 @@ impl<'a> Transaction<'a> {
             updates: Mutex::new(Vec::new()),
             error: Mutex::new(error),
             made: Mutex::new(AHashSet::new()),
+            seen: AtomicUsize::new(0),
+            present: AtomicUsize::new(0),
             done: false,
         }
     }
@@ -133,12 +140,22 @@ impl<'a> Transaction<'a> {
         if self.stopped() {
             return Err(self.fail(OutputError::Interrupted));
         }
+        self.seen.fetch_add(1, Ordering::Relaxed);
+        let old = self.state.files.get(&page.file);
+        if old.is_some() {
+            self.present.fetch_add(1, Ordering::Relaxed);
+        }
         let Some(bytes) = page.bytes.take() else {
             // Not rendered: its bytes are those of the folder, but it may now be known by a
             // new key (made from other inputs that gave the same context).
-            if let Some(old) = self.state.files.get(&page.file)
-                && (old.key, old.fingerprint) != (page.stamp.key, page.stamp.fingerprint)
-            {
+            let Some(old) = old else {
+                // Not rendered, yet never written: only a caller's mistake gets here.
+                return Err(self.fail(OutputError::Dangerous {
+                    path: PathBuf::from(&page.file),
+                    reason: Refusal::NotRendered,
+                }));
+            };
+            if (old.key, old.fingerprint) != (page.stamp.key, page.stamp.fingerprint) {
                 self.record(Update {
                     file: page.file.clone(),
                     stamp: Stamp {
@@ -158,10 +175,10 @@ impl<'a> Transaction<'a> {
             digest,
             meta,
         };
-        match self.put(&page.file, &bytes, digest) {
+        match self.put(&page.file, old, &bytes, digest) {
             Ok((meta, staged)) => {
                 let stamp = stamp(meta);
-                if staged || self.state.files.get(&page.file) != Some(&stamp) {
+                if staged || old != Some(&stamp) {
                     self.record(Update {
                         file: page.file.clone(),
                         stamp,
@@ -174,16 +191,23 @@ impl<'a> Transaction<'a> {
         }
     }
 
-    /// Stage `bytes` for `rel` unless the folder holds them already. Returns the file's size
-    /// and time as they will be in the folder, and whether it was staged.
-    fn put(&self, rel: &str, bytes: &[u8], digest: Digest) -> Result<(Meta, bool), OutputError> {
+    /// Stage `bytes` for `rel` (whose stamp in the state is `old`) unless the folder holds them
+    /// already. Returns the file's size and time as they will be in the folder, and whether it
+    /// was staged.
+    fn put(
+        &self,
+        rel: &str,
+        old: Option<&Stamp>,
+        bytes: &[u8],
+        digest: Digest,
+    ) -> Result<(Meta, bool), OutputError> {
         let bad_path = || OutputError::Dangerous {
             path: PathBuf::from(rel),
             reason: Refusal::Escapes,
         };
         let dest = safe_join(&self.staging, rel).ok_or_else(bad_path)?;
         if !self.whole {
-            if let Some(old) = self.state.files.get(rel)
+            if let Some(old) = old
                 && old.digest == digest
             {
                 return Ok((old.meta, false));
@@ -244,25 +268,33 @@ impl<'a> Transaction<'a> {
         if let Some(e) = self.take_error() {
             return Err(e);
         }
-        let page_files: HashSet<&str> = pages.iter().map(|p| p.file.as_str()).collect();
+        let mut wanted: AHashSet<&str> = AHashSet::with_capacity(pages.len() + copies.len());
+        wanted.extend(pages.iter().map(|p| p.file.as_str()));
+        let distinct_pages = wanted.len() == pages.len();
         let copies: Vec<&CopyJob> = copies
             .iter()
-            .filter(|c| !page_files.contains(c.to.as_str()))
+            .filter(|c| !wanted.contains(c.to.as_str()))
             .collect();
+        wanted.extend(copies.iter().map(|c| c.to.as_str()));
+        let distinct = distinct_pages && wanted.len() == pages.len() + copies.len();
         copies.par_iter().try_for_each(|c| self.copy(c, changed))?;
-        let updated: HashSet<String> = self
-            .updates
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .map(|u| u.file.clone())
-            .collect();
-        for p in pages {
-            if p.bytes.is_some() {
-                // Not handed to `page`: stage it now.
-                let mut p = p.clone();
-                let _ = self.page(&mut p);
-            } else if !self.state.files.contains_key(&p.file) && !updated.contains(&p.file) {
+        for p in pages.iter().filter(|p| p.bytes.is_some()) {
+            // Not handed to `page`: stage it now.
+            let _ = self.page(&mut p.clone());
+        }
+        if *self.seen.get_mut() != pages.len() {
+            // Some pages were not handed to `page`, which checks that a page without bytes is
+            // in the folder: check them here.
+            let updated: AHashSet<&str> = self
+                .updates
+                .get_mut()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .map(|u| u.file.as_str())
+                .collect();
+            if let Some(p) = pages.iter().find(|p| {
+                !self.state.files.contains_key(&p.file) && !updated.contains(p.file.as_str())
+            }) {
                 // Not rendered, yet never written: only a caller's mistake gets here.
                 return Err(OutputError::Dangerous {
                     path: PathBuf::from(&p.file),
@@ -279,11 +311,12 @@ impl<'a> Transaction<'a> {
         }
         let mut updates = std::mem::take(self.updates.get_mut().unwrap_or_else(|p| p.into_inner()));
         updates.sort_unstable_by(|a, b| a.file.cmp(&b.file));
-        let wanted: HashSet<&str> = copies
-            .iter()
-            .map(|c| c.to.as_str())
-            .chain(page_files.iter().copied())
-            .collect();
+        // Every file the state holds was found among the distinct pages and copies, each
+        // handed over once: none is to be removed.
+        let nothing_gone = distinct
+            && *self.seen.get_mut() == pages.len()
+            && self.state.unknown.is_empty()
+            && *self.present.get_mut() == self.state.files.len();
         self.done = true;
         let mut removed = Vec::new();
         if self.whole {
@@ -310,14 +343,17 @@ impl<'a> Transaction<'a> {
                 let to = self.output.join(&u.file);
                 std::fs::rename(self.staging.join(&u.file), &to).map_err(io(&to))
             })?;
-            let gone: Vec<String> = self
-                .state
-                .files
-                .keys()
-                .chain(self.state.unknown.keys())
-                .filter(|f| !wanted.contains(f.as_str()))
-                .cloned()
-                .collect();
+            let gone: Vec<String> = if nothing_gone {
+                Vec::new()
+            } else {
+                self.state
+                    .files
+                    .keys()
+                    .chain(self.state.unknown.keys())
+                    .filter(|f| !wanted.contains(f.as_str()))
+                    .cloned()
+                    .collect()
+            };
             for rel in gone {
                 let Some(path) = safe_join(&self.output, &rel) else {
                     continue;
@@ -365,6 +401,9 @@ impl<'a> Transaction<'a> {
         let fingerprint = source_fingerprint(&c.from);
         let reported = matches!(&c.from, AssetSource::File(p) if changed.contains(p));
         let old = self.state.files.get(&c.to);
+        if old.is_some() {
+            self.present.fetch_add(1, Ordering::Relaxed);
+        }
         if !self.whole && !reported && old.is_some_and(|s| s.fingerprint == fingerprint) {
             return Ok(());
         }
@@ -373,7 +412,7 @@ impl<'a> Transaction<'a> {
             AssetSource::File(src) => std::borrow::Cow::Owned(std::fs::read(src).map_err(io(src))?),
         };
         let digest = fingerprint::of_bytes(&bytes);
-        let (meta, staged) = self.put(&c.to, &bytes, digest)?;
+        let (meta, staged) = self.put(&c.to, old, &bytes, digest)?;
         let stamp = Stamp {
             key: None,
             fingerprint,
