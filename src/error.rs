@@ -365,6 +365,9 @@ pub enum Problem {
     },
     #[error("địa chỉ `{url}` trùng với tệp {other}")]
     DuplicateUrl { url: String, other: String },
+    /// An old address in `aliases` that another page of the site has.
+    #[error("địa chỉ cũ `{url}` trong `aliases` đã là địa chỉ của tệp {other}")]
+    AliasTaken { url: String, other: String },
     #[error("không tạo được địa chỉ (slug) từ «{text}»: không còn chữ hay số nào")]
     EmptySlug { text: String },
     #[error("địa chỉ `/{slug}/` đã được bantin dùng cho trang khác")]
@@ -876,6 +879,9 @@ impl Problem {
             Problem::DuplicateUrl { url, other } => {
                 format!("the address `{url}` is already the address of the file {other}")
             }
+            Problem::AliasTaken { url, other } => format!(
+                "the old address `{url}` in `aliases` is already the address of the file {other}"
+            ),
             Problem::EmptySlug { text } => {
                 format!("no address (slug) can be made from «{text}»: it has no letters or digits")
             }
@@ -1074,6 +1080,10 @@ impl Problem {
             Problem::DuplicateUrl { .. } => pick(
                 "đổi tên một trong hai tệp, hoặc đặt `slug = \"...\"` khác nhau",
                 "rename one of the two files, or give them different `slug = \"...\"`",
+            ),
+            Problem::AliasTaken { .. } => pick(
+                "bỏ địa chỉ này khỏi `aliases`: tệp kia đang dùng nó",
+                "remove this address from `aliases`: the other file uses it",
             ),
             Problem::EmptySlug { .. } => pick(
                 "đặt tên tệp có chữ hoặc số, hoặc thêm `slug = \"ten-bai-viet\"`",

@@ -4,7 +4,6 @@
 //! (pages to render) and [`CopyJob`]s (files to copy). The plan knows nothing of templates'
 //! contents; two plans can be compared to see what a change affects.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use jiff::civil::Date;
@@ -285,7 +284,10 @@ pub fn last_day(year: i16, month: i8) -> Date {
 
 /// Two pages or files at one path: an alias that hides a page, a static file named like a page.
 fn check_collisions(site: &Site, plan: &Plan) -> Result<(), Vec<Diagnostic>> {
-    let mut seen: HashMap<String, &PageJob> = HashMap::new();
+    // Keyed by the URL's folder form, which names the same file as `urls::output_file` does
+    // without making a string per page.
+    let mut seen: ahash::AHashMap<&str, &PageJob> =
+        ahash::AHashMap::with_capacity(plan.pages.len());
     let mut problems = Vec::new();
     let source = |job: &PageJob| -> PathBuf {
         match &job.kind {
@@ -300,13 +302,27 @@ fn check_collisions(site: &Site, plan: &Plan) -> Result<(), Vec<Diagnostic>> {
         }
     };
     for job in &plan.pages {
-        let file = urls::output_file(&job.path);
-        if let Some(other) = seen.insert(file.clone(), job) {
+        let file = job
+            .path
+            .strip_suffix("index.html")
+            .filter(|folder| folder.is_empty() || folder.ends_with('/'))
+            .unwrap_or(&job.path);
+        if let Some(first) = seen.insert(file, job) {
+            // An alias is what gives way: reported on the article that lists it.
+            let is_alias = |j: &PageJob| matches!(j.kind, PageKind::Redirect { .. });
+            let (here, there) = if is_alias(first) && !is_alias(job) {
+                (first, job)
+            } else {
+                (job, first)
+            };
+            let url = format!("/{}", here.path);
+            let other = source(there).display().to_string();
             problems.push(Diagnostic::new(
-                source(job),
-                Problem::DuplicateUrl {
-                    url: format!("/{}", job.path),
-                    other: source(other).display().to_string(),
+                source(here),
+                if is_alias(here) {
+                    Problem::AliasTaken { url, other }
+                } else {
+                    Problem::DuplicateUrl { url, other }
                 },
             ));
         }
