@@ -370,6 +370,9 @@ pub enum Problem {
     AliasTaken { url: String, other: String },
     #[error("không tạo được địa chỉ (slug) từ «{text}»: không còn chữ hay số nào")]
     EmptySlug { text: String },
+    /// A topic in `tags` with nothing to make its address from.
+    #[error("chủ đề «{text}» trong `tags` không có chữ hay số nào nên không tạo được địa chỉ")]
+    EmptyTag { text: String },
     #[error("địa chỉ `/{slug}/` đã được bantin dùng cho trang khác")]
     ReservedSlug { slug: String },
     #[error("không tìm thấy tệp ảnh `{path}`")]
@@ -885,6 +888,9 @@ impl Problem {
             Problem::EmptySlug { text } => {
                 format!("no address (slug) can be made from «{text}»: it has no letters or digits")
             }
+            Problem::EmptyTag { text } => format!(
+                "the topic «{text}» in `tags` has no letters or digits, so it cannot have an address"
+            ),
             Problem::ReservedSlug { slug } => {
                 format!("the address `/{slug}/` is used by bantin for another page")
             }
@@ -1088,6 +1094,10 @@ impl Problem {
             Problem::EmptySlug { .. } => pick(
                 "đặt tên tệp có chữ hoặc số, hoặc thêm `slug = \"ten-bai-viet\"`",
                 "give the file a name with letters or digits, or add `slug = \"article-name\"`",
+            ),
+            Problem::EmptyTag { .. } => pick(
+                "viết chủ đề bằng chữ hoặc số, hoặc bỏ nó khỏi `tags`",
+                "write the topic with letters or digits, or remove it from `tags`",
             ),
             Problem::ReservedSlug { .. } => pick(
                 "đổi tên tệp hoặc đặt `slug` khác",

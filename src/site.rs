@@ -340,27 +340,10 @@ pub fn resolve_cached(
     let mut slots: Vec<Option<Tagged>> = articles.into_iter().map(Some).collect();
     let (articles, tag_names): (Vec<Article>, Vec<Vec<String>>) =
         order.iter().filter_map(|i| slots[*i].take()).unzip();
-    // Each distinct spelling is slugified once.
-    let mut slugs: HashMap<&str, String> = HashMap::new();
-    for name in tag_names.iter().flatten() {
-        slugs
-            .entry(name.as_str())
-            .or_insert_with(|| vietnamese::slugify(name));
-    }
-    let tags = resolve_tags(&articles, &tag_names, &slugs, &collator, &mut problems);
-    let tag_ids: HashMap<&str, TagId> = tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.slug.as_str(), TagId(i)))
-        .collect();
+    let (tags, article_tags) = resolve_tags(&articles, &tag_names, &collator, &mut problems);
     let mut articles = articles;
-    for (article, names) in articles.iter_mut().zip(&tag_names) {
-        article.tags = names
-            .iter()
-            .filter_map(|n| tag_ids.get(slugs[n.as_str()].as_str()).copied())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+    for (article, ids) in articles.iter_mut().zip(article_tags) {
+        article.tags = ids;
     }
     check_page_slugs(&pages, &mut problems);
 
@@ -764,27 +747,45 @@ fn resolve_articles(
             .collect();
         cache.retain(|p, _| current.contains(p.as_path()));
     }
-    let mut out = Vec::with_capacity(resolved.len());
-    let mut seen_slugs: HashMap<String, PathBuf> = HashMap::new();
-    for (article, own, doc, _) in resolved {
-        let file = &doc.source.rel_path;
-        let slug = match &article {
-            Some((a, _)) => a.slug.clone(),
-            None => vietnamese::slugify(doc.meta.slug.as_deref().unwrap_or(&doc.source.stem)),
-        };
-        if !slug.is_empty() {
-            if let Some(other) = seen_slugs.get(&slug) {
-                problems.push(
-                    file,
-                    Problem::DuplicateUrl {
-                        url: format!("/tin-tuc/{slug}/"),
-                        other: other.display().to_string(),
-                    },
-                    doc.meta.slug.as_ref().and_then(|_| locate(doc, "slug")),
-                );
-                continue;
+    // The first file at each address keeps it; the others are reported. Found before the
+    // articles are taken out of `resolved`, by index, so no address or path is copied.
+    let slugs: Vec<std::borrow::Cow<str>> = resolved
+        .iter()
+        .map(|(article, _, doc, _)| match article {
+            Some((a, _)) => a.slug.as_str().into(),
+            None => {
+                vietnamese::slugify(doc.meta.slug.as_deref().unwrap_or(&doc.source.stem)).into()
             }
-            seen_slugs.insert(slug, file.clone());
+        })
+        .collect();
+    let mut first: ahash::AHashMap<&str, usize> = ahash::AHashMap::with_capacity(slugs.len());
+    let mut taken: Vec<(usize, Problem)> = Vec::new();
+    for (i, slug) in slugs.iter().enumerate() {
+        if slug.is_empty() {
+            continue;
+        }
+        if let Some(&j) = first.get(slug.as_ref()) {
+            let problem = Problem::DuplicateUrl {
+                url: format!("/tin-tuc/{slug}/"),
+                other: resolved[j].2.source.rel_path.display().to_string(),
+            };
+            taken.push((i, problem));
+        } else {
+            first.insert(slug, i);
+        }
+    }
+    drop(first);
+    drop(slugs);
+    let mut taken = taken.into_iter().peekable();
+    let mut out = Vec::with_capacity(resolved.len());
+    for (i, (article, own, doc, _)) in resolved.into_iter().enumerate() {
+        if let Some((_, problem)) = taken.next_if(|(t, _)| *t == i) {
+            problems.push(
+                &doc.source.rel_path,
+                problem,
+                doc.meta.slug.as_ref().and_then(|_| locate(doc, "slug")),
+            );
+            continue;
         }
         problems.0.extend(own.0);
         out.extend(article);
@@ -1130,41 +1131,68 @@ fn resolve_image(
 fn resolve_tags(
     articles: &[Article],
     tag_names: &[Vec<String>],
-    slugs: &HashMap<&str, String>,
     collator: &VietCollator,
     problems: &mut Problems,
-) -> Vec<Tag> {
-    // The first spelling met (newest article first) names the tag.
-    let mut by_slug: BTreeMap<String, (String, Vec<ArticleId>)> = BTreeMap::new();
+) -> (Vec<Tag>, Vec<Vec<TagId>>) {
+    // Each distinct spelling is slugified once; the first spelling met (newest article first)
+    // names the tag. Tags are numbered as met, then sorted.
+    let mut tags: Vec<Tag> = Vec::new();
+    let mut by_slug: ahash::AHashMap<String, usize> = ahash::AHashMap::new();
+    let mut by_name: ahash::AHashMap<&str, Option<usize>> = ahash::AHashMap::new();
+    let mut met: Vec<Vec<usize>> = Vec::with_capacity(articles.len());
     for (i, (article, names)) in articles.iter().zip(tag_names).enumerate() {
+        let mut own = Vec::with_capacity(names.len());
         for name in names {
-            let slug = slugs[name.as_str()].clone();
-            if slug.is_empty() {
+            let tag = *by_name.entry(name.as_str()).or_insert_with(|| {
+                let slug = vietnamese::slugify(name);
+                (!slug.is_empty()).then(|| {
+                    *by_slug.entry(slug).or_insert_with_key(|slug| {
+                        tags.push(Tag {
+                            slug: slug.clone(),
+                            name: name.trim().to_string(),
+                            articles: Vec::new(),
+                        });
+                        tags.len() - 1
+                    })
+                })
+            });
+            let Some(tag) = tag else {
                 problems.push(
                     &article.source,
-                    Problem::EmptySlug { text: name.clone() },
+                    Problem::EmptyTag { text: name.clone() },
                     None,
                 );
                 continue;
+            };
+            let list = &mut tags[tag].articles;
+            if list.last() != Some(&ArticleId(i)) {
+                list.push(ArticleId(i));
             }
-            let entry = by_slug
-                .entry(slug)
-                .or_insert_with(|| (name.trim().to_string(), Vec::new()));
-            if entry.1.last() != Some(&ArticleId(i)) {
-                entry.1.push(ArticleId(i));
-            }
+            own.push(tag);
         }
+        met.push(own);
     }
-    let mut tags: Vec<Tag> = by_slug
+    let mut order: Vec<usize> = (0..tags.len()).collect();
+    order.sort_by(|a, b| {
+        let (a, b) = (&tags[*a], &tags[*b]);
+        collator.compare(&a.name, &b.name).then(a.slug.cmp(&b.slug))
+    });
+    let mut id = vec![TagId(0); tags.len()];
+    for (sorted, met) in order.iter().enumerate() {
+        id[*met] = TagId(sorted);
+    }
+    let mut slots: Vec<Option<Tag>> = tags.into_iter().map(Some).collect();
+    let tags = order.iter().filter_map(|i| slots[*i].take()).collect();
+    let article_tags = met
         .into_iter()
-        .map(|(slug, (name, articles))| Tag {
-            slug,
-            name,
-            articles,
+        .map(|own| {
+            let mut ids: Vec<TagId> = own.into_iter().map(|t| id[t]).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
         })
         .collect();
-    tags.sort_by(|a, b| collator.compare(&a.name, &b.name).then(a.slug.cmp(&b.slug)));
-    tags
+    (tags, article_tags)
 }
 
 /// For each article, up to five others that share officials, departments or tags, best first.
