@@ -18,6 +18,9 @@
 //!   also counts the watcher's debounce of 80 ms);
 //! - the output (size, files) and, for scale, the time `cp -r` takes to copy it.
 //!
+//! Every timed command starts after a `sync`, so it does not wait for the disk to write what
+//! the step before left (a generated site of 100,000 articles is gigabytes).
+//!
 //! Needs `hugo` on the PATH (Debian: `apt-get install hugo`); without it (or with
 //! `BANTIN_COMPARE_HUGO=0`) only bantin is measured. Run: `cargo bench --bench compare` (everything is written under a temporary
 //! folder, or under `BANTIN_COMPARE_DIR` (e.g. `/dev/shm`, to leave the disk out of the
@@ -33,6 +36,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Flush what earlier steps left for the disk to write (the generated sites, the other
+/// generator's output), so that a timed command waits only for its own writes.
+fn settle() {
+    // SAFETY: `sync` takes no arguments and cannot fail.
+    unsafe { libc::sync() };
+}
+
 /// One finished run of a command.
 struct Run {
     wall: Duration,
@@ -45,6 +55,7 @@ struct Run {
 // The child is reaped by `wait4` (which also gives its peak memory), not by `Child::wait`.
 #[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command) -> Run {
+    settle();
     let start = Instant::now();
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -114,6 +125,7 @@ struct Edit {
 /// Start `bantin watch` on `site` into `out`, edit one article `edits` times, waiting each
 /// time for the line saying the output is written.
 fn watch_edits(bantin: &str, site: &Path, out: &Path, edits: usize) -> Vec<Edit> {
+    settle();
     let mut child = Command::new(bantin)
         .arg("--root")
         .arg(site)
@@ -311,6 +323,7 @@ fn main() {
         let latency = synth::median(watch.iter().map(|e| e.latency).collect());
         let (b_bytes, b_files) = dir_size(&out);
         let copy = base.join("copy");
+        settle();
         let started = Instant::now();
         let copied = Command::new("cp").arg("-r").arg(&out).arg(&copy).status();
         let cp_time = started.elapsed();
