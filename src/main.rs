@@ -534,7 +534,7 @@ fn serve(lang: Lang, root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCo
     // The preview is written to a private temporary folder, removed on exit.
     let out = std::env::temp_dir().join(format!("bantin-serve-{}", std::process::id()));
     let events = serve::Broadcaster::new();
-    let server = match serve::Server::start(bind, port, out.clone(), events.clone()) {
+    let server = match serve::Server::start(bind, port, out.clone(), events.clone(), lang) {
         Ok(s) => s,
         Err(e) => {
             let message = match (lang, &e) {

@@ -7,9 +7,9 @@
 //!   slash or backslash, NUL byte, empty segment, malformed escape or bytes that are not UTF-8
 //!   (overlong encodings included) is a 404, and so is any file whose canonical path (symlinks
 //!   followed) is not inside the canonical preview folder.
-//! - Every HTML answer carries [`RELOAD_SCRIPT`] just before its last `</body>`. The script
+//! - Every HTML answer carries the [`reload_script`] just before its last `</body>`. The script
 //!   listens on `/__bantin/events` (server-sent events) for `reload` and `failed` events sent
-//!   through a [`Broadcaster`].
+//!   through a [`Broadcaster`]; the overlay it shows speaks the editor's language (`--lang`).
 //!
 //! The HTTP side is small and written here, on `std::net` with `httparse` for request heads,
 //! because the server must stay up whatever a client does (docs/security.md), which tiny_http
@@ -37,7 +37,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Lang};
 
 /// The path of the server-sent events stream.
 pub const EVENTS_PATH: &str = "/__bantin/events";
@@ -194,6 +194,8 @@ pub struct Server {
 /// What the accepting, connection and stream threads share.
 struct Shared {
     root: PathBuf,
+    /// The reload script, in the editor's language.
+    script: String,
     events: Broadcaster,
     stop: AtomicBool,
     /// Connection threads (answering a request or writing an event stream).
@@ -211,13 +213,15 @@ impl Server {
     /// Bind `bind:port` (port 0: any free port, see [`Server::url`]), serve `root_dir`, return
     /// at once. `root_dir` need not exist yet: until it does, every page is a 404 (carrying the
     /// reload script, so the tab reloads after the first build).
+    /// The overlay that pages show when a rebuild fails speaks `lang`.
     pub fn start(
         bind: &str,
         port: u16,
         root_dir: PathBuf,
         events: Broadcaster,
+        lang: Lang,
     ) -> Result<Server, ServeError> {
-        Server::start_with(bind, port, root_dir, events, PING_INTERVAL)
+        Server::start_with(bind, port, root_dir, events, lang, PING_INTERVAL)
     }
 
     fn start_with(
@@ -225,6 +229,7 @@ impl Server {
         port: u16,
         root_dir: PathBuf,
         events: Broadcaster,
+        lang: Lang,
         ping: Duration,
     ) -> Result<Server, ServeError> {
         let shown = host_port(bind, port);
@@ -243,6 +248,7 @@ impl Server {
             .map_err(|e| bind_error(e.to_string()))?;
         let shared = Arc::new(Shared {
             root: root_dir,
+            script: reload_script(lang),
             events,
             stop: AtomicBool::new(false),
             threads: Mutex::new(Vec::new()),
@@ -557,7 +563,7 @@ fn connection(mut stream: TcpStream, shared: &Shared, slot: Slot<'_>) {
         }
         return;
     }
-    let reply = reply_for(&shared.root, &head.target);
+    let reply = reply_for(&shared.root, &shared.script, &head.target);
     finish(stream, &reply, get);
 }
 
@@ -664,13 +670,13 @@ impl Reply {
 }
 
 /// The answer to `GET url`, read from `root` now.
-fn reply_for(root: &Path, url: &str) -> Reply {
+fn reply_for(root: &Path, script: &str, url: &str) -> Reply {
     match lookup(root, url) {
         Lookup::File(path) => match std::fs::read(&path) {
             Ok(body) => {
                 let content_type = content_type(&path);
                 let body = if content_type == HTML {
-                    inject_script(body)
+                    inject_script(body, script)
                 } else {
                     body
                 };
@@ -682,7 +688,7 @@ fn reply_for(root: &Path, url: &str) -> Reply {
                 }
             }
             // Removed by a rebuild between the lookup and the read.
-            Err(_) => not_found(root),
+            Err(_) => not_found(root, script),
         },
         Lookup::Redirect(location) => Reply {
             status: 301,
@@ -690,12 +696,12 @@ fn reply_for(root: &Path, url: &str) -> Reply {
             body: format!("<!doctype html><a href=\"{location}\">{location}</a>\n").into(),
             location: Some(location),
         },
-        Lookup::NotFound => not_found(root),
+        Lookup::NotFound => not_found(root, script),
     }
 }
 
 /// 404 with the site's own `404.html` when it has one.
-fn not_found(root: &Path) -> Reply {
+fn not_found(root: &Path, script: &str) -> Reply {
     let body = match lookup(root, "/404.html") {
         Lookup::File(path) => std::fs::read(path).ok(),
         _ => None,
@@ -703,7 +709,7 @@ fn not_found(root: &Path) -> Reply {
     Reply {
         status: 404,
         content_type: HTML,
-        body: inject_script(body.unwrap_or_else(|| NOT_FOUND_PAGE.into())),
+        body: inject_script(body.unwrap_or_else(|| NOT_FOUND_PAGE.into()), script),
         location: None,
     }
 }
@@ -905,14 +911,14 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// `html` with [`RELOAD_SCRIPT`] just before its last `</body>` (any case), or at the end.
-fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
+/// `html` with `script` just before its last `</body>` (any case), or at the end.
+fn inject_script(mut html: Vec<u8>, script: &str) -> Vec<u8> {
     const CLOSE: &[u8] = b"</body";
     let at = html
         .windows(CLOSE.len())
         .rposition(|w| w.eq_ignore_ascii_case(CLOSE))
         .unwrap_or(html.len());
-    html.splice(at..at, RELOAD_SCRIPT.bytes());
+    html.splice(at..at, script.bytes());
     html
 }
 
@@ -982,11 +988,30 @@ fn stream_events(
 /// [`EVENTS_PATH`]: `reload` reloads the page, or with `css_only` swaps the stylesheet hrefs
 /// with a cache-busting query; `failed` shows a fixed, full-width, dismissable overlay
 /// (`role="alert"`) listing the problems, on top of the last good page, until the next
-/// `reload`. After a lost connection comes back (server restarted), the page reloads.
-pub const RELOAD_SCRIPT: &str = r#"<script>
+/// `reload`. After a lost connection comes back (server restarted), the page reloads. The
+/// overlay's own words are in `lang`.
+pub fn reload_script(lang: Lang) -> String {
+    let words = serde_json::json!({
+        "heading": lang.pick(
+            "Trang chưa được cập nhật vì có lỗi:",
+            "The page was not updated because of errors:",
+        ),
+        "advice": lang.pick(
+            "Sửa tệp rồi lưu lại: trang sẽ tự cập nhật.",
+            "Fix the file and save it again: the page will update itself.",
+        ),
+        "close": lang.pick("Đóng", "Close"),
+        "closeLabel": lang.pick("Đóng thông báo lỗi", "Close the error message"),
+    });
+    RELOAD_SCRIPT.replace("__BANTIN_WORDS__", &words.to_string())
+}
+
+/// [`reload_script`] with its words left out (a JSON object in place of `__BANTIN_WORDS__`).
+const RELOAD_SCRIPT: &str = r#"<script>
 /* bantin serve: tự cập nhật trang khi tệp được lưu (chỉ có trong bản xem thử). */
 (function () {
   if (!window.EventSource) return;
+  var words = __BANTIN_WORDS__;
   var box = null, lost = false;
   function hide() {
     if (box && box.parentNode) box.parentNode.removeChild(box);
@@ -1007,21 +1032,20 @@ pub const RELOAD_SCRIPT: &str = r#"<script>
     box.id = '__bantin-errors';
     box.setAttribute('role', 'alert');
     box.appendChild(el('p', 'margin:0 0 8px;font-weight:bold;font-size:18px;color:#fff',
-      'Trang chưa được cập nhật vì có lỗi:'));
+      words.heading));
     var list = el('ul', 'margin:0;padding:0 0 0 20px');
     for (var i = 0; i < problems.length; i++) {
       list.appendChild(el('li', 'margin:6px 0;white-space:pre-wrap;overflow-wrap:anywhere;color:#fff',
         String(problems[i])));
     }
     box.appendChild(list);
-    box.appendChild(el('p', 'margin:8px 0 0;font-size:14px;color:#fff',
-      'Sửa tệp rồi lưu lại: trang sẽ tự cập nhật.'));
+    box.appendChild(el('p', 'margin:8px 0 0;font-size:14px;color:#fff', words.advice));
     var close = el('button', 'position:absolute;top:8px;right:8px;width:44px;height:44px;' +
       'border:0;border-radius:6px;background:rgba(255,255,255,.25);color:#fff;font-size:28px;' +
       'line-height:1;cursor:pointer', '\u00d7');
     close.type = 'button';
-    close.title = 'Đóng';
-    close.setAttribute('aria-label', 'Đóng thông báo lỗi');
+    close.title = words.close;
+    close.setAttribute('aria-label', words.closeLabel);
     close.onclick = hide;
     box.appendChild(close);
     (document.body || document.documentElement).appendChild(box);
@@ -1093,8 +1117,14 @@ mod tests {
 
     fn start(dir: &tempfile::TempDir) -> (Server, Broadcaster) {
         let events = Broadcaster::new();
-        let server = Server::start("127.0.0.1", 0, dir.path().join("site"), events.clone())
-            .expect("server starts");
+        let server = Server::start(
+            "127.0.0.1",
+            0,
+            dir.path().join("site"),
+            events.clone(),
+            Lang::Vi,
+        )
+        .expect("server starts");
         (server, events)
     }
 
@@ -1260,7 +1290,7 @@ mod tests {
         assert!(home.body.contains("<h1>Trang chủ</h1>"));
         assert!(
             home.body
-                .ends_with(&format!("{RELOAD_SCRIPT}</body></html>")),
+                .ends_with(&format!("{}</body></html>", vi_script())),
             "{}",
             home.body
         );
@@ -1275,10 +1305,10 @@ mod tests {
         let news = get(&server, "/tin-tuc/");
         assert!(
             news.body
-                .contains(&format!("Tin tức{RELOAD_SCRIPT}</BODY>"))
+                .contains(&format!("Tin tức{}</BODY>", vi_script()))
         );
         let bare = get(&server, "/tin-tuc/hop-dau-nam/");
-        assert_eq!(bare.body, format!("<p>không có body</p>{RELOAD_SCRIPT}"));
+        assert_eq!(bare.body, format!("<p>không có body</p>{}", vi_script()));
         // HEAD: the headers only.
         let head = request(&server, "HEAD / HTTP/1.1");
         assert_eq!(head.status, 200);
@@ -1374,7 +1404,7 @@ mod tests {
         let r = get(&server, "/khong-co/");
         assert_eq!(r.status, 404);
         assert!(r.body.contains("Không tìm thấy trang"), "{}", r.body);
-        assert!(r.body.contains(RELOAD_SCRIPT));
+        assert!(r.body.contains(&vi_script()));
         std::fs::write(
             dir.path().join("site/404.html"),
             "<html><body><h1>Trang 404 của phường</h1></body></html>",
@@ -1384,7 +1414,7 @@ mod tests {
         assert_eq!(r.status, 404);
         assert_eq!(r.header("content-type").as_deref(), Some(HTML));
         assert!(r.body.contains("Trang 404 của phường"));
-        assert!(r.body.contains(&format!("{RELOAD_SCRIPT}</body>")));
+        assert!(r.body.contains(&format!("{}</body>", vi_script())));
         // A file removed between two requests (the watcher rewrote the folder).
         assert_eq!(get(&server, "/style.css").status, 200);
         std::fs::remove_file(dir.path().join("site/style.css")).unwrap();
@@ -1504,6 +1534,7 @@ mod tests {
             0,
             dir.path().join("site"),
             events.clone(),
+            Lang::Vi,
             Duration::from_millis(100),
         )
         .unwrap();
@@ -1537,6 +1568,7 @@ mod tests {
             port,
             dir.path().join("site"),
             Broadcaster::new(),
+            Lang::Vi,
         )
         .err()
         .expect("the port is taken");
@@ -1822,30 +1854,51 @@ mod tests {
         assert_eq!(percent_encode("a b/ộ"), "a%20b%2F%E1%BB%99");
     }
 
+    /// The reload script as `bantin serve` injects it by default.
+    fn vi_script() -> String {
+        reload_script(Lang::Vi)
+    }
+
     #[test]
     fn the_script_goes_before_the_last_body_end() {
-        let out = inject_script(b"<body>a</body> x </Body >".to_vec());
+        let script = vi_script();
+        let out = inject_script(b"<body>a</body> x </Body >".to_vec(), &script);
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            format!("<body>a</body> x {RELOAD_SCRIPT}</Body >")
+            format!("<body>a</body> x {script}</Body >")
         );
-        let out = inject_script(b"\xff no end".to_vec());
-        assert!(out.ends_with(RELOAD_SCRIPT.as_bytes()));
-        assert!(RELOAD_SCRIPT.starts_with("<script>"));
-        assert!(RELOAD_SCRIPT.trim_end().ends_with("</script>"));
-        assert_eq!(RELOAD_SCRIPT.matches("</script").count(), 1);
+        let out = inject_script(b"\xff no end".to_vec(), &script);
+        assert!(out.ends_with(script.as_bytes()));
+        assert!(script.starts_with("<script>"));
+        assert!(script.trim_end().ends_with("</script>"));
+        assert_eq!(script.matches("</script").count(), 1);
         for needed in [
             EVENTS_PATH,
-            "Trang chưa được cập nhật vì có lỗi:",
+            "\"Trang chưa được cập nhật vì có lỗi:\"",
             "role', 'alert'",
             "textContent",
             "location.reload()",
             "css_only",
             "z-index:2147483647",
         ] {
-            assert!(RELOAD_SCRIPT.contains(needed), "{needed}");
+            assert!(script.contains(needed), "{needed}");
         }
-        assert!(!RELOAD_SCRIPT.contains("innerHTML"));
+        assert!(!script.contains("innerHTML"));
+        assert!(!script.contains("__BANTIN_WORDS__"));
+    }
+
+    #[test]
+    fn the_overlay_speaks_the_editors_language() {
+        let en = reload_script(Lang::En);
+        for needed in [
+            "\"The page was not updated because of errors:\"",
+            "\"Fix the file and save it again: the page will update itself.\"",
+            "\"Close the error message\"",
+        ] {
+            assert!(en.contains(needed), "{needed}");
+        }
+        assert!(!en.contains("Trang chưa được cập nhật"));
+        assert!(!en.contains("__BANTIN_WORDS__"));
     }
 
     #[test]

@@ -29,10 +29,27 @@ struct Serve {
 
 impl Serve {
     fn start(root: &Path) -> Serve {
+        Serve::start_in(root, "vi")
+    }
+
+    /// `bantin serve` speaking `lang` to the editor.
+    fn start_in(root: &Path, lang: &str) -> Serve {
         let port = free_port();
         let process = Spawned::start(
-            &[&"--root", &root, &"serve", &"--port", &port.to_string()],
-            "Xem thử tại",
+            &[
+                &"--lang",
+                &lang,
+                &"--root",
+                &root,
+                &"serve",
+                &"--port",
+                &port.to_string(),
+            ],
+            if lang == "en" {
+                "Preview at"
+            } else {
+                "Xem thử tại"
+            },
         );
         let line = process.last_line();
         assert!(
@@ -262,6 +279,31 @@ fn saves_push_reload_and_errors_to_the_browser() {
     write(site.path(), "static/style.css", "body { color: #000; }\n");
     let data = events.next("reload");
     assert!(data.contains("\"css_only\":true"), "{data}");
+}
+
+#[test]
+fn the_error_overlay_speaks_the_editors_language() {
+    let site = small_site("");
+    let script = |s: &Serve| -> String {
+        let home = s.get("/");
+        let doc = scraper::Html::parse_document(&home.body);
+        doc.select(&sel("script")).map(|e| e.inner_html()).collect()
+    };
+    let vi = Serve::start(site.path());
+    let words = script(&vi);
+    assert!(
+        words.contains("Trang chưa được cập nhật vì có lỗi:"),
+        "{words}"
+    );
+    assert!(vi.process.interrupt());
+    let en = Serve::start_in(site.path(), "en");
+    let words = script(&en);
+    assert!(
+        words.contains("The page was not updated because of errors:"),
+        "{words}"
+    );
+    assert!(!words.contains("Trang chưa được cập nhật"), "{words}");
+    assert!(en.process.interrupt());
 }
 
 #[test]
