@@ -12,7 +12,9 @@
 //! Results are cached on disk by a digest of the file's bytes (`.bantin-cache/images/`, beside
 //! `site.toml`), so a build encodes only new or changed photos, in parallel. Digests are kept
 //! by file size and modification time (on disk, and in memory between rebuilds of a session),
-//! so an unchanged photo is not even read again. SVG, GIF, animations and images on other
+//! so an unchanged photo is not even read again. Copies of photos no build has used for
+//! [`KEEP_UNUSED`] (replaced or deleted photos) are removed, so the cache does not grow for
+//! ever; copies only drafts use survive builds without them that long. SVG, GIF, animations and images on other
 //! websites are left as they are.
 //!
 //! What the stage produces is data: [`Site::images`] (every processed image by site-relative
@@ -22,7 +24,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
@@ -48,6 +50,11 @@ const RECIPE: &str = "bantin images 2: widths 480 960 1600 (0.85); lanczos3; jpe
 /// The `sizes` of images in article text: the width of the text column of the bundled themes
 /// (46rem from 60em on, the screen less the margins below).
 pub const BODY_SIZES: &str = "(min-width: 60em) 46rem, calc(100vw - 2rem)";
+/// Cached copies no build used for this long are removed.
+pub const KEEP_UNUSED: Duration = Duration::from_secs(90 * 24 * 3600);
+/// A cached entry a build uses is marked as used (its note's modification time set to now)
+/// when its mark is older than this: a write per photo a month, not per build.
+const MARK_EVERY: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Larger images are refused (a 200-megapixel photo needs 600 MB to decode).
 const MAX_PIXELS: u64 = 200_000_000;
 
@@ -175,6 +182,8 @@ pub struct ImageCache {
     published: HashMap<String, Arc<Responsive>>,
     /// Rewritten article bodies: digest of the body as parsed → (digest of its images, body, its digest).
     bodies: HashMap<Digest, (Digest, Arc<str>, Digest)>,
+    /// Whether the cache folder was swept of old copies (once per build or session).
+    swept: bool,
 }
 
 /// A file's size and modification time.
@@ -380,6 +389,9 @@ pub fn process(
     if !problems.is_empty() {
         problems.dedup();
         return Err(problems);
+    }
+    if !std::mem::replace(&mut cache.swept, true) {
+        sweep(&dir, &used, SystemTime::now());
     }
     cache.processed.retain(|d, _| used.contains(d));
     cache.published = published
@@ -907,6 +919,41 @@ impl ImageCache {
             && write_replacing(&dir.join(STAMPS_FILE), lines.concat().as_bytes()).is_ok()
         {
             self.stamps_dirty = false;
+        }
+    }
+}
+
+/// Mark the entries of `used` in the cache folder `dir` as used at `now`, and remove those no
+/// build used for [`KEEP_UNUSED`]. Only speed is at stake: failures are ignored.
+fn sweep(dir: &Path, used: &HashSet<Digest>, now: SystemTime) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        // Entries are named by their digest in hex; anything else (the stamps file, a copy
+        // being written) is not ours to judge.
+        let Some(d) = name
+            .to_str()
+            .filter(|n| n.len() == 32)
+            .and_then(|n| u128::from_str_radix(n, 16).ok())
+        else {
+            continue;
+        };
+        let note = entry.path().join(META_FILE);
+        let age = std::fs::metadata(&note)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .unwrap_or_default();
+        if used.contains(&d) {
+            if age > MARK_EVERY
+                && let Ok(file) = std::fs::File::options().write(true).open(&note)
+            {
+                let _ = file.set_modified(now);
+            }
+        } else if age > KEEP_UNUSED {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }

@@ -633,6 +633,91 @@ fn photos_are_processed_once_and_then_taken_from_the_cache() {
 }
 
 #[test]
+fn copies_no_build_used_for_three_months_leave_the_cache() {
+    let site = photo_site();
+    site.build();
+    let dir = site.root().join(".bantin-cache/images");
+    let entries = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("the cache folder")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .filter(|n| n.len() == 32)
+            .collect();
+        names.sort();
+        names
+    };
+    let used = entries(&dir);
+    assert_eq!(used.len(), 2, "two photos, two entries: {used:?}");
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let now = SystemTime::now();
+    let age = |entry: &str, days: u32| {
+        let note = std::fs::File::options()
+            .write(true)
+            .open(dir.join(entry).join("meta"))
+            .expect("the note of an entry");
+        note.set_modified(now - day * days).expect("set the time");
+    };
+    let mtime = |entry: &str| {
+        std::fs::metadata(dir.join(entry).join("meta"))
+            .expect("stat")
+            .modified()
+            .expect("mtime")
+    };
+    // The copies of photos since replaced or deleted: one unused for 91 days, one for 10.
+    let (old, recent) = (format!("{:032x}", 1), format!("{:032x}", 2));
+    for (name, days) in [(&old, 91), (&recent, 10)] {
+        let copy = dir.join(name);
+        std::fs::create_dir_all(&copy).expect("mkdir");
+        for file in std::fs::read_dir(dir.join(&used[0])).expect("an entry") {
+            let file = file.expect("a file");
+            std::fs::copy(file.path(), copy.join(file.file_name())).expect("copy");
+        }
+        age(name, days);
+    }
+    // A photo in use whose mark is 40 days old, and one marked 5 days ago.
+    age(&used[0], 40);
+    age(&used[1], 5);
+    let five_days_ago = mtime(&used[1]);
+
+    // The next build that has something to do (one with nothing changed does not even look).
+    site.article(
+        "2026/hop-dan-khu-pho-3.md",
+        "Họp dân khu phố 3",
+        "2026-05-10",
+        "",
+        "Khu phố 3 họp dân, bàn về vệ sinh môi trường.",
+    );
+    site.build();
+    let left = entries(&dir);
+    assert!(
+        !left.contains(&old),
+        "unused for 91 days: removed ({left:?})"
+    );
+    assert!(
+        left.contains(&recent),
+        "unused for 10 days: kept ({left:?})"
+    );
+    assert!(used.iter().all(|u| left.contains(u)), "{left:?}");
+    assert!(
+        now.duration_since(mtime(&used[0])).unwrap_or_default() < day,
+        "a copy in use is marked as used again once its mark is a month old"
+    );
+    assert_eq!(mtime(&used[1]), five_days_ago, "not marked at every build");
+    // The site still shows its photos.
+    let page = site.page(URL);
+    assert!(
+        page.select(&sel("figure.article-image img"))
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
 fn a_session_rebuild_reuses_the_photos() {
     let site = photo_site();
     let out = site.out();
