@@ -320,15 +320,31 @@ mod tests {
             .collect()
     }
 
+    /// How a test hands its pages to a transaction.
+    #[derive(Clone, Copy)]
+    enum Handover {
+        /// All at the commit.
+        AtCommit,
+        /// One by one before the commit, as a build does as it renders them.
+        Streamed,
+    }
+
     /// One write through a transaction, keeping `state` for the next.
     fn sync_site(
         out: &Path,
         pages: &[RenderedPage],
         copies: &[CopyJob],
         state: &mut OutputState,
+        handover: Handover,
     ) -> Result<SyncReport, OutputError> {
         let tx = Transaction::begin(out, std::mem::take(state), None);
-        let (report, new) = tx.commit(pages, copies, &HashSet::new());
+        let mut pages = pages.to_vec();
+        if let Handover::Streamed = handover {
+            for p in &mut pages {
+                let _ = tx.page(p);
+            }
+        }
+        let (report, new) = tx.commit(&pages, copies, &HashSet::new());
         *state = new;
         report
     }
@@ -432,7 +448,7 @@ mod tests {
         std::fs::write(out.join(MARKER), b"").unwrap();
         let mut state = OutputState::default();
         let one = pages(&[("index.html", b"one"), ("a/index.html", b"a")]);
-        let r = sync_site(&out, &one, &[], &mut state).unwrap();
+        let r = sync_site(&out, &one, &[], &mut state, Handover::AtCommit).unwrap();
         assert_eq!(r.written, vec!["a/index.html", "index.html"]);
         assert_eq!(
             r.removed,
@@ -445,7 +461,7 @@ mod tests {
         // Same bytes under a new fingerprint (a template edit that changed nothing visible).
         let mut two = pages(&[("index.html", b"two"), ("a/index.html", b"a")]);
         two[1].stamp.fingerprint ^= 1;
-        let r = sync_site(&out, &two, &[], &mut state).unwrap();
+        let r = sync_site(&out, &two, &[], &mut state, Handover::AtCommit).unwrap();
         assert_eq!(r.written, vec!["index.html"]);
         assert!(r.removed.is_empty());
         assert_eq!(
@@ -458,29 +474,12 @@ mod tests {
         // A page that was not rendered is left alone and keeps its digest.
         let mut three = two.clone();
         three[1].bytes = None;
-        let r = sync_site(&out, &three, &[], &mut state).unwrap();
+        let r = sync_site(&out, &three, &[], &mut state, Handover::AtCommit).unwrap();
         assert!(r.written.is_empty());
-        let r = sync_site(&out, &three[..1], &[], &mut state).unwrap();
+        let r = sync_site(&out, &three[..1], &[], &mut state, Handover::AtCommit).unwrap();
         assert_eq!(r.removed, vec!["a/index.html"]);
         assert!(!out.join("a").exists(), "empty folders are removed");
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"two");
-    }
-
-    /// One write with every page handed to the transaction as it is rendered, as a build does.
-    fn stream_site(
-        out: &Path,
-        pages: &[RenderedPage],
-        copies: &[CopyJob],
-        state: &mut OutputState,
-    ) -> Result<SyncReport, OutputError> {
-        let tx = Transaction::begin(out, std::mem::take(state), None);
-        let mut streamed = pages.to_vec();
-        for p in &mut streamed {
-            let _ = tx.page(p);
-        }
-        let (report, new) = tx.commit(&streamed, copies, &HashSet::new());
-        *state = new;
-        report
     }
 
     #[test]
@@ -495,7 +494,14 @@ mod tests {
         };
         let mut state = OutputState::default();
         let all = pages(&[("index.html", b"home"), ("a/index.html", b"a")]);
-        let r = stream_site(&out, &all, &[copy("logo.svg")], &mut state).unwrap();
+        let r = sync_site(
+            &out,
+            &all,
+            &[copy("logo.svg")],
+            &mut state,
+            Handover::Streamed,
+        )
+        .unwrap();
         assert_eq!(r.written, vec!["a/index.html", "index.html", "logo.svg"]);
 
         // Nothing rendered, nothing gone: nothing changes.
@@ -503,21 +509,36 @@ mod tests {
         for p in &mut unrendered {
             p.bytes = None;
         }
-        let r = stream_site(&out, &unrendered, &[copy("logo.svg")], &mut state).unwrap();
+        let r = sync_site(
+            &out,
+            &unrendered,
+            &[copy("logo.svg")],
+            &mut state,
+            Handover::Streamed,
+        )
+        .unwrap();
         assert!(r.written.is_empty() && r.removed.is_empty());
 
         // A page and the copy leave the site while a new copy comes: both are removed.
-        let r = stream_site(&out, &unrendered[..1], &[copy("logo2.svg")], &mut state).unwrap();
+        let r = sync_site(
+            &out,
+            &unrendered[..1],
+            &[copy("logo2.svg")],
+            &mut state,
+            Handover::Streamed,
+        )
+        .unwrap();
         assert_eq!(r.written, vec!["logo2.svg"]);
         assert_eq!(r.removed, vec!["a/index.html", "logo.svg"]);
         assert!(!out.join("a").exists() && !out.join("logo.svg").exists());
 
         // Twice the same copy, and a copy where a page is: each file is kept once.
-        let r = stream_site(
+        let r = sync_site(
             &out,
             &unrendered[..1],
             &[copy("logo2.svg"), copy("logo2.svg"), copy("index.html")],
             &mut state,
+            Handover::Streamed,
         )
         .unwrap();
         assert!(r.written.is_empty() && r.removed.is_empty());
@@ -527,7 +548,7 @@ mod tests {
         let mut missing = pages(&[("b/index.html", b"b")]);
         missing[0].bytes = None;
         missing.extend(unrendered[..1].iter().cloned());
-        let err = stream_site(&out, &missing, &[], &mut state).unwrap_err();
+        let err = sync_site(&out, &missing, &[], &mut state, Handover::Streamed).unwrap_err();
         assert!(matches!(
             err,
             OutputError::Dangerous {
@@ -549,12 +570,12 @@ mod tests {
             to: "logo.svg".into(),
         }];
         let mut state = OutputState::default();
-        let r = sync_site(&out, &[], &copies, &mut state).unwrap();
+        let r = sync_site(&out, &[], &copies, &mut state, Handover::AtCommit).unwrap();
         assert_eq!(r.written, vec!["logo.svg"]);
-        let r = sync_site(&out, &[], &copies, &mut state).unwrap();
+        let r = sync_site(&out, &[], &copies, &mut state, Handover::AtCommit).unwrap();
         assert!(r.written.is_empty());
         std::fs::write(&src, b"<svg id='new'/>").unwrap();
-        let r = sync_site(&out, &[], &copies, &mut state).unwrap();
+        let r = sync_site(&out, &[], &copies, &mut state, Handover::AtCommit).unwrap();
         assert_eq!(r.written, vec!["logo.svg"]);
         assert_eq!(
             std::fs::read(out.join("logo.svg")).unwrap(),
