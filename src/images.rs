@@ -14,8 +14,8 @@
 //! by file size and modification time (on disk, and in memory between rebuilds of a session),
 //! so an unchanged photo is not even read again. Copies of photos no build has used for
 //! [`KEEP_UNUSED`] (replaced or deleted photos) are removed, so the cache does not grow for
-//! ever; copies only drafts use survive builds without them that long. SVG, GIF, animations and images on other
-//! websites are left as they are.
+//! ever; copies only drafts use survive builds without them that long. SVG, GIF, animations
+//! and images on other websites are left as they are.
 //!
 //! What the stage produces is data: [`Site::images`] (every processed image by site-relative
 //! path, for the plan's copy jobs), [`Image::responsive`] (for templates) and article bodies

@@ -338,9 +338,7 @@ fn rebuild(
                 ),
             }
             if let Some(events) = events {
-                events.send(serve::Event::Failed {
-                    problems: diags.iter().map(|d| one_line(lang, d)).collect(),
-                });
+                events.send(serve::Event::failed(&diags, lang));
             }
         }
         Err(e) => {
@@ -356,14 +354,6 @@ fn rebuild(
                 });
             }
         }
-    }
-}
-
-/// A diagnostic on one line, for the browser overlay.
-fn one_line(lang: Lang, d: &Diagnostic) -> String {
-    match d.problem.hint_in(lang) {
-        Some(h) => format!("{} — {}: {h}", d.message(lang), fix_word(lang)),
-        None => d.message(lang),
     }
 }
 

@@ -90,15 +90,16 @@ pub enum Event {
 }
 
 impl Event {
-    /// The `Failed` event for a failed rebuild: one entry per diagnostic, formatted as
-    /// `file:line:column: message — cách sửa: hint` (the hint part only when there is one).
-    pub fn failed(diagnostics: &[Diagnostic]) -> Event {
+    /// The `Failed` event for a failed rebuild, in `lang`: one entry per diagnostic, formatted
+    /// as `file:line:column: message — cách sửa: hint` (the hint part only when there is one).
+    pub fn failed(diagnostics: &[Diagnostic], lang: Lang) -> Event {
+        let fix = lang.pick("cách sửa", "how to fix");
         Event::Failed {
             problems: diagnostics
                 .iter()
-                .map(|d| match d.problem.hint() {
-                    Some(hint) => format!("{d} — cách sửa: {hint}"),
-                    None => d.to_string(),
+                .map(|d| match d.problem.hint_in(lang) {
+                    Some(hint) => format!("{} — {fix}: {hint}", d.message(lang)),
+                    None => d.message(lang),
                 })
                 .collect(),
         }
@@ -1939,7 +1940,8 @@ mod tests {
                 message: "ngày 30/2 không tồn tại".into(),
             },
         );
-        let Event::Failed { problems } = Event::failed(&[d1, d2]) else {
+        let diagnostics = [d1, d2];
+        let Event::Failed { problems } = Event::failed(&diagnostics, Lang::Vi) else {
             panic!()
         };
         assert_eq!(
@@ -1951,5 +1953,14 @@ mod tests {
                 "content/articles/b.md: giá trị không hợp lệ: ngày 30/2 không tồn tại".to_string(),
             ]
         );
+        let Event::Failed { problems } = Event::failed(&diagnostics, Lang::En) else {
+            panic!()
+        };
+        assert!(
+            problems[0].starts_with("content/articles/hop.md:3:1: ")
+                && problems[0].contains(" — how to fix: "),
+            "{problems:?}"
+        );
+        assert!(!problems[0].contains("cách sửa"), "{problems:?}");
     }
 }

@@ -9,9 +9,10 @@
 //! is not trusted and is compared byte for byte instead. With a trusted state a build renders
 //! only pages whose inputs changed and writes only files whose bytes changed.
 
-use ahash::AHashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+
+use ahash::AHashMap;
 
 use super::{MARKER, OutputError, io};
 use crate::fingerprint::{self, Digest};
