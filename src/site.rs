@@ -340,7 +340,7 @@ pub fn resolve_cached(
     let mut slots: Vec<Option<Tagged>> = articles.into_iter().map(Some).collect();
     let (articles, tag_names): (Vec<Article>, Vec<Vec<String>>) =
         order.iter().filter_map(|i| slots[*i].take()).unzip();
-    let (tags, article_tags) = resolve_tags(&articles, &tag_names, &collator, &mut problems);
+    let (tags, article_tags) = resolve_tags(&docs, &articles, &tag_names, &collator, &mut problems);
     let mut articles = articles;
     for (article, ids) in articles.iter_mut().zip(article_tags) {
         article.tags = ids;
@@ -1129,6 +1129,7 @@ fn resolve_image(
 }
 
 fn resolve_tags(
+    docs: &Documents,
     articles: &[Article],
     tag_names: &[Vec<String>],
     collator: &VietCollator,
@@ -1157,10 +1158,21 @@ fn resolve_tags(
                 })
             });
             let Some(tag) = tag else {
+                // At the topic in the front matter, after the `tags` key.
+                let at = docs
+                    .articles
+                    .iter()
+                    .find(|d| d.source.rel_path == article.source)
+                    .and_then(|d| {
+                        let text = &d.source.text;
+                        let from = d.front_matter_offset.min(text.len());
+                        let key = from + text.get(from..)?.find("tags")?;
+                        Location::find(text, key, name).or_else(|| locate(d, "tags"))
+                    });
                 problems.push(
                     &article.source,
                     Problem::EmptyTag { text: name.clone() },
-                    None,
+                    at,
                 );
                 continue;
             };
