@@ -88,7 +88,7 @@ impl Report {
         let errors = self
             .errors
             .iter()
-            .map(|d| line_in(lang, d, lang.pick("lỗi", "error")));
+            .map(|d| line_in(lang, d, lang.error_word()));
         let warnings = self
             .warnings
             .iter()
@@ -163,7 +163,7 @@ pub fn line_in(lang: Lang, d: &Diagnostic, severity: &str) -> String {
     }
     out.push_str(&format!(": {severity}: {}", flat(&d.problem.message(lang))));
     if let Some(hint) = d.problem.hint_in(lang) {
-        let fix = lang.pick("cách sửa", "how to fix");
+        let fix = lang.fix_word();
         out.push_str(&format!(" — {fix}: {}", flat(&hint)));
     }
     out

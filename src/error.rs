@@ -104,6 +104,16 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// The word before a problem: "lỗi" / "error".
+    pub fn error_word(self) -> &'static str {
+        self.pick("lỗi", "error")
+    }
+
+    /// The words before a fix: "cách sửa" / "how to fix".
+    pub fn fix_word(self) -> &'static str {
+        self.pick("cách sửa", "how to fix")
+    }
 }
 
 /// A sentence built from values, in both languages. Made from a plain `String` it is the same

@@ -345,7 +345,7 @@ fn rebuild(
             eprintln!(
                 "[{}] {}: {}",
                 clock(),
-                error_word(lang),
+                lang.error_word(),
                 cli_error(lang, &e)
             );
             if let Some(events) = events {
@@ -355,16 +355,6 @@ fn rebuild(
             }
         }
     }
-}
-
-/// "lỗi" / "error".
-fn error_word(lang: Lang) -> &'static str {
-    lang.pick("lỗi", "error")
-}
-
-/// "cách sửa" / "how to fix".
-fn fix_word(lang: Lang) -> &'static str {
-    lang.pick("cách sửa", "how to fix")
 }
 
 /// A build error that is not about the content (the output folder, `--base-url`), in `lang`.
@@ -447,7 +437,7 @@ fn start_watching(lang: Lang, root: &std::path::Path, output: &std::path::Path) 
                     format!("cannot watch the folder {}: {error}", path.display())
                 }
             };
-            eprintln!("{}: {message}", error_word(lang));
+            eprintln!("{}: {message}", lang.error_word());
             None
         }
     }
@@ -480,7 +470,7 @@ fn watch(lang: Lang, opts: BuildOptions) -> ExitCode {
             return ExitCode::from(1);
         }
         Err(e) => {
-            eprintln!("{}: {}", error_word(lang), cli_error(lang, &e));
+            eprintln!("{}: {}", lang.error_word(), cli_error(lang, &e));
             return ExitCode::from(2);
         }
     };
@@ -489,7 +479,7 @@ fn watch(lang: Lang, opts: BuildOptions) -> ExitCode {
     if let Err(e) =
         bantin::output::validate_output_dir(&opts.root, &out, home.as_deref(), opts.force)
     {
-        eprintln!("{}: {}", error_word(lang), output_error(lang, &e));
+        eprintln!("{}: {}", lang.error_word(), output_error(lang, &e));
         return ExitCode::from(1);
     }
     let stop = stop_flag();
@@ -536,7 +526,7 @@ fn serve(lang: Lang, root: PathBuf, bind: &str, port: u16, open: bool) -> ExitCo
                     "cannot start the preview server at {addr}: {error}; check the `--bind` address, or choose another port with `--port`"
                 ),
             };
-            eprintln!("{}: {message}", error_word(lang));
+            eprintln!("{}: {message}", lang.error_word());
             return ExitCode::from(2);
         }
     };
@@ -678,7 +668,7 @@ fn build(lang: Lang, opts: BuildOptions, timings: bool) -> ExitCode {
             ExitCode::from(1)
         }
         Err(e @ BuildError::BaseUrl(_)) => {
-            eprintln!("{}: {}", error_word(lang), cli_error(lang, &e));
+            eprintln!("{}: {}", lang.error_word(), cli_error(lang, &e));
             ExitCode::from(2)
         }
         Err(e @ BuildError::Output(bantin::output::OutputError::Interrupted)) => {
@@ -686,7 +676,7 @@ fn build(lang: Lang, opts: BuildOptions, timings: bool) -> ExitCode {
             ExitCode::from(130)
         }
         Err(e) => {
-            eprintln!("{}: {}", error_word(lang), cli_error(lang, &e));
+            eprintln!("{}: {}", lang.error_word(), cli_error(lang, &e));
             ExitCode::from(1)
         }
     }
@@ -726,8 +716,8 @@ fn new(lang: Lang, root: PathBuf, kind: bantin::content::Kind, title: &str) -> E
             let (message, hint) = new_error(lang, &e);
             eprintln!(
                 "{}: {message}\n{}: {hint}",
-                error_word(lang),
-                fix_word(lang)
+                lang.error_word(),
+                lang.fix_word()
             );
             ExitCode::from(1)
         }
@@ -794,8 +784,8 @@ fn init(lang: Lang, dir: PathBuf) -> ExitCode {
             };
             eprintln!(
                 "{}: {message}\n{}: {hint}",
-                error_word(lang),
-                fix_word(lang)
+                lang.error_word(),
+                lang.fix_word()
             );
             ExitCode::from(1)
         }
@@ -859,11 +849,7 @@ fn convert(
             ),
             Err(e) => {
                 failed += 1;
-                eprintln!(
-                    "{}: {shown}: {}",
-                    lang.pick("lỗi", "error"),
-                    e.message(lang)
-                );
+                eprintln!("{}: {shown}: {}", lang.error_word(), e.message(lang));
                 if let ConvertError::Unsure(guesses) = &e {
                     eprintln!(
                         "{}",
@@ -876,11 +862,7 @@ fn convert(
                         eprintln!("    --from {:<7} {line}", enc.flag());
                     }
                 }
-                eprintln!(
-                    "{}: {}\n",
-                    lang.pick("cách sửa", "how to fix"),
-                    e.hint(lang, &shown)
-                );
+                eprintln!("{}: {}\n", lang.fix_word(), e.hint(lang, &shown));
             }
         }
     }
@@ -905,7 +887,7 @@ fn report(lang: Lang, diags: &[Diagnostic]) {
         let path = d.file.display().to_string();
         let mut groups = Vec::new();
         let error = Level::ERROR
-            .with_name(error_word(lang))
+            .with_name(lang.error_word())
             .primary_title(title.as_str());
         let group = match &d.location {
             Some(loc) => {
@@ -939,7 +921,7 @@ fn report(lang: Lang, diags: &[Diagnostic]) {
         if let Some(h) = &hint {
             groups.push(Group::with_title(
                 Level::HELP
-                    .with_name(fix_word(lang))
+                    .with_name(lang.fix_word())
                     .secondary_title(h.as_str()),
             ));
         }

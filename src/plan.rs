@@ -289,6 +289,7 @@ fn check_collisions(site: &Site, plan: &Plan) -> Result<(), Vec<Diagnostic>> {
     let mut seen: ahash::AHashMap<&str, &PageJob> =
         ahash::AHashMap::with_capacity(plan.pages.len());
     let mut problems = Vec::new();
+    let is_alias = |j: &PageJob| matches!(j.kind, PageKind::Redirect { .. });
     let source = |job: &PageJob| -> PathBuf {
         match &job.kind {
             PageKind::Article(id) => site.article(*id).source.clone(),
@@ -309,7 +310,6 @@ fn check_collisions(site: &Site, plan: &Plan) -> Result<(), Vec<Diagnostic>> {
             .unwrap_or(&job.path);
         if let Some(first) = seen.insert(file, job) {
             // An alias is what gives way: reported on the article that lists it.
-            let is_alias = |j: &PageJob| matches!(j.kind, PageKind::Redirect { .. });
             let (here, there) = if is_alias(first) && !is_alias(job) {
                 (first, job)
             } else {

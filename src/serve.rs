@@ -93,7 +93,7 @@ impl Event {
     /// The `Failed` event for a failed rebuild, in `lang`: one entry per diagnostic, formatted
     /// as `file:line:column: message — cách sửa: hint` (the hint part only when there is one).
     pub fn failed(diagnostics: &[Diagnostic], lang: Lang) -> Event {
-        let fix = lang.pick("cách sửa", "how to fix");
+        let fix = lang.fix_word();
         Event::Failed {
             problems: diagnostics
                 .iter()
